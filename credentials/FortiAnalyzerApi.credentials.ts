@@ -1,0 +1,104 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * Access to a FortiAnalyzer JSON-RPC API. The IOC Top Threats node tests it (see its `credentialTest`),
+ * because FortiAnalyzer reports a rejected login inside an HTTP 200 body, which a declarative test cannot read.
+ */
+export class FortiAnalyzerApi implements ICredentialType {
+	name = 'fortiAnalyzerApi';
+
+	displayName = 'FortiAnalyzer API';
+
+	icon = { light: 'file:fortianalyzer.svg', dark: 'file:fortianalyzer.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/n8n-nodes-fortianalyzer/n8n-nodes-fortianalyzer#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'https://faz.example.com',
+			description: 'Address of FortiAnalyzer; the node sends its requests to <Base URL>/jsonrpc',
+		},
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			options: [
+				{ name: 'API Key', value: 'apiKey', description: 'REST API admin key, FortiAnalyzer 7.2.2 and later' },
+				{ name: 'Username and Password', value: 'password', description: 'Session login; the node logs out when it is done' },
+			],
+			default: 'apiKey',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			displayOptions: { show: { authentication: ['apiKey'] } },
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			required: true,
+			default: '',
+			displayOptions: { show: { authentication: ['password'] } },
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			displayOptions: { show: { authentication: ['password'] } },
+		},
+		{
+			displayName: 'Default ADOM',
+			name: 'adom',
+			type: 'string',
+			default: 'root',
+			description: 'Administrative domain used when a node leaves its ADOM field empty',
+		},
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'allowUnauthorizedCerts',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to connect even if SSL certificate validation is not possible',
+		},
+		{
+			displayName: 'CA Certificate',
+			name: 'caCertificate',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			placeholder: '-----BEGIN CERTIFICATE-----',
+			description: 'PEM certificate of the CA that signed the FortiAnalyzer certificate, trusted in addition to the system CAs',
+			displayOptions: { show: { allowUnauthorizedCerts: [false] } },
+		},
+		{
+			displayName: 'Certificate Fingerprint (SHA-256)',
+			name: 'fingerprint',
+			type: 'string',
+			default: '',
+			placeholder: 'AB:CD:EF:...',
+			description:
+				"SHA-256 fingerprint of FortiAnalyzer's own certificate. When set, only a certificate with this fingerprint is accepted, whatever its issuer and host name, which suits FortiAnalyzer's factory certificate.",
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 600 },
+			default: 30,
+			description: 'How long one request may take before it fails',
+		},
+	];
+}

@@ -1,0 +1,37 @@
+import {
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	NodeConnectionTypes,
+} from 'n8n-workflow';
+
+import { nodeProperties } from './actions/operations';
+import { route } from './actions/router';
+import { testFortiAnalyzerCredential } from './helpers/credentialTest';
+
+export class IocTopThreats implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'IOC Top Threats',
+		name: 'iocTopThreats',
+		icon: { light: 'file:fortianalyzer.svg', dark: 'file:fortianalyzer.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Get the top threats (IOC) that FortiAnalyzer saw, one item per threat',
+		defaults: { name: 'IOC Top Threats' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'fortiAnalyzerApi', required: true, testedBy: 'fortiAnalyzerApiTest' }],
+		properties: nodeProperties,
+	};
+
+	methods = {
+		credentialTest: { fortiAnalyzerApiTest: testFortiAnalyzerCredential },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route.call(this);
+	}
+}

@@ -1,0 +1,77 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { adomField, tidField } from '../descriptions/common';
+import { outputOptionsField } from '../descriptions/output';
+import { queryFields } from '../descriptions/query';
+import { waitOptionsField } from '../descriptions/waiting';
+import * as cancelTask from './cancelTask.operation';
+import * as createTask from './createTask.operation';
+import * as fetchResults from './fetchResults.operation';
+import * as getTopThreats from './getTopThreats.operation';
+import type { Operation } from './types';
+import * as waitUntilDone from './waitUntilDone.operation';
+
+export const operations = { createTask, fetchResults, waitUntilDone, getTopThreats, cancelTask } satisfies Record<string, Operation>;
+
+export type OperationName = keyof typeof operations;
+
+export function isOperationName(name: unknown): name is OperationName {
+	return typeof name === 'string' && Object.prototype.hasOwnProperty.call(operations, name);
+}
+
+const operationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Cancel Task',
+			value: 'cancelTask',
+			description: 'Cancel a running task and free its search slot',
+			action: 'Cancel a top threats task',
+		},
+		{
+			name: 'Create Task',
+			value: 'createTask',
+			description: 'Start a top-threats task and return its tid',
+			action: 'Create a top threats task',
+		},
+		{
+			name: 'Fetch Results',
+			value: 'fetchResults',
+			description: 'Fetch a task once: its threats when done, otherwise its progress',
+			action: 'Fetch the results of a top threats task',
+		},
+		{
+			name: 'Get Top Threats',
+			value: 'getTopThreats',
+			description: 'Create a task, wait for it, return its threats and delete it',
+			action: 'Get top threats',
+		},
+		{
+			name: 'Wait Until Done',
+			value: 'waitUntilDone',
+			description: 'Poll a task until it is done, then return its threats',
+			action: 'Wait until a top threats task is done',
+		},
+	],
+	default: 'getTopThreats',
+};
+
+const onlyFor = (field: INodeProperties, names: OperationName[]): INodeProperties => ({
+	...field,
+	displayOptions: { show: { ...field.displayOptions?.show, operation: names } },
+});
+
+/** Every parameter of the node, each shown only for the operations it applies to. */
+export const nodeProperties: INodeProperties[] = [
+	operationField,
+	onlyFor(adomField, ['createTask', 'fetchResults', 'waitUntilDone', 'getTopThreats', 'cancelTask']),
+	onlyFor(tidField, ['fetchResults', 'waitUntilDone', 'cancelTask']),
+	...queryFields.map((field) => onlyFor(field, ['createTask', 'getTopThreats'])),
+	...fetchResults.description,
+	...waitUntilDone.description,
+	onlyFor(waitOptionsField, ['waitUntilDone', 'getTopThreats']),
+	onlyFor(outputOptionsField, ['fetchResults', 'waitUntilDone', 'getTopThreats']),
+];

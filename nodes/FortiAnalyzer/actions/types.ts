@@ -1,0 +1,18 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { FortiAnalyzerClient } from '../client';
+
+/** What the router hands every operation for one execution of the node. */
+export interface OperationContext {
+	client: FortiAnalyzerClient;
+	/** The credential's ADOM, used when the node's ADOM field is empty. */
+	defaultAdom: string;
+	/** Aborts when the n8n execution is cancelled. */
+	signal?: AbortSignal;
+}
+
+/** One operation: its own parameters and what it does for one input item. */
+export interface Operation {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject[]>;
+}

@@ -1,0 +1,46 @@
+import { type IExecuteFunctions, sleep, sleepWithAbort } from 'n8n-workflow';
+
+import { type FortiAnalyzerClient, type WaitResult, waitForTask } from '../client';
+import { readWaitSettings } from '../helpers/parameters';
+
+/**
+ * Waits for a task with the node's waiting options, logging its progress through n8n's logger. n8n hosts
+ * older than `sleepWithAbort` get the plain `sleep`, and cancellation is then seen between polls.
+ */
+export async function waitWithProgress(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	client: FortiAnalyzerClient,
+	task: { adom: string; tid: number; includeRaw: boolean; signal?: AbortSignal },
+): Promise<WaitResult> {
+	const settings = readWaitSettings(context, itemIndex);
+	const abortableSleep = typeof sleepWithAbort === 'function' ? sleepWithAbort : async (ms: number) => await sleep(ms);
+
+	return await waitForTask(client, task.adom, task.tid, {
+		...settings,
+		sleep: abortableSleep,
+		signal: task.signal,
+		fetch: { includeRaw: task.includeRaw },
+		onProgress: ({ tid, percentage, elapsedMs, polls }) => {
+			context.logger.debug(`FortiAnalyzer task ${tid} at ${percentage} % after ${(elapsedMs / 1000).toFixed(1)} s`, {
+				tid,
+				percentage,
+				elapsedMs,
+				polls,
+			});
+		},
+	});
+}
+
+/** Deletes a task, cancelling it if it still runs, so it does not hold a FortiAnalyzer search slot; never throws. */
+export async function deleteTaskQuietly(context: IExecuteFunctions, client: FortiAnalyzerClient, adom: string, tid: number): Promise<void> {
+	try {
+		await client.cancelTopThreatsTask(adom, tid);
+	} catch (error) {
+		context.logger.warn(`Could not delete FortiAnalyzer task ${tid}`, {
+			tid,
+			adom,
+			error: error instanceof Error ? error.message : String(error),
+		});
+	}
+}

@@ -1,0 +1,110 @@
+import type { FortiAnalyzerClient } from './client';
+import { CancelledError, WaitTimeoutError } from './errors';
+import type { NormalizeOptions, TaskResult } from './normalize';
+
+/** A sleep that ends early, by rejecting, when the signal aborts; n8n-workflow's `sleepWithAbort` fits. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface WaitProgress {
+	tid: number;
+	percentage: number;
+	elapsedMs: number;
+	polls: number;
+}
+
+export interface WaitOptions {
+	/** Give up after this many milliseconds since the first poll. */
+	maxWaitMs: number;
+	/** Shortest pause between two polls, in milliseconds. Default 200. */
+	minIntervalMs?: number;
+	/** Longest pause between two polls, in milliseconds. Default 5000. */
+	maxIntervalMs?: number;
+	sleep: Sleep;
+	signal?: AbortSignal;
+	onProgress?: (progress: WaitProgress) => void;
+	fetch?: Omit<NormalizeOptions, 'tid' | 'adom'>;
+	now?: () => number;
+}
+
+export interface WaitResult extends TaskResult {
+	elapsedMs: number;
+	polls: number;
+}
+
+/**
+ * Polls a task until FortiAnalyzer reports 100 %. The first poll is immediate. Later pauses follow the
+ * progress rate: the time the task still needs at its observed speed, kept between the minimum and maximum
+ * interval, and growing by half each poll while the percentage does not move. Throws `WaitTimeoutError` at
+ * the deadline and `CancelledError` as soon as the signal aborts.
+ */
+export async function waitForTask(
+	client: FortiAnalyzerClient,
+	adom: string,
+	tid: number,
+	options: WaitOptions,
+): Promise<WaitResult> {
+	const now = options.now ?? Date.now;
+	const minInterval = options.minIntervalMs ?? 200;
+	const maxInterval = Math.max(minInterval, options.maxIntervalMs ?? 5000);
+	const startedAt = now();
+
+	let polls = 0;
+	let interval = minInterval;
+	let previous: { percentage: number; at: number } | undefined;
+
+	for (;;) {
+		throwIfCancelled(options.signal, tid);
+
+		const result = await client.fetchTopThreatsTask(adom, tid, options.fetch, options.signal);
+		polls += 1;
+		const polledAt = now();
+		const elapsedMs = polledAt - startedAt;
+		options.onProgress?.({ tid, percentage: result.percentage, elapsedMs, polls });
+
+		if (result.done) return { ...result, elapsedMs, polls };
+
+		const remainingMs = options.maxWaitMs - elapsedMs;
+		if (remainingMs <= 0) {
+			throw new WaitTimeoutError(tid, result.percentage, elapsedMs, { endpoint: client.endpoint, tid });
+		}
+
+		interval = nextInterval(interval, previous, { percentage: result.percentage, at: polledAt }, minInterval, maxInterval);
+		previous = { percentage: result.percentage, at: polledAt };
+
+		await pause(Math.min(interval, remainingMs), options, tid);
+	}
+}
+
+/** Estimates when the task reaches 100 % from the last two polls; without progress, backs off by half. */
+function nextInterval(
+	current: number,
+	previous: { percentage: number; at: number } | undefined,
+	latest: { percentage: number; at: number },
+	minInterval: number,
+	maxInterval: number,
+): number {
+	const clamp = (value: number) => Math.min(maxInterval, Math.max(minInterval, Math.round(value)));
+	if (!previous) return clamp(current);
+
+	const gained = latest.percentage - previous.percentage;
+	const took = latest.at - previous.at;
+	if (gained <= 0 || took <= 0) return clamp(current * 1.5);
+
+	const remainingMs = ((100 - latest.percentage) / gained) * took;
+	return clamp(remainingMs);
+}
+
+async function pause(ms: number, options: WaitOptions, tid: number): Promise<void> {
+	try {
+		await options.sleep(ms, options.signal);
+	} catch (error) {
+		throwIfCancelled(options.signal, tid);
+		throw error;
+	}
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined, tid: number): void {
+	if (signal?.aborted) {
+		throw new CancelledError(`Waiting for task ${tid} stopped because the execution was cancelled`, { tid });
+	}
+}

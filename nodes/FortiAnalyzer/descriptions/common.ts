@@ -1,0 +1,21 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Fields shared by several operations; each operation file lists which ones it shows. */
+
+export const adomField: INodeProperties = {
+	displayName: 'ADOM',
+	name: 'adom',
+	type: 'string',
+	default: '',
+	placeholder: 'root',
+	description: "Administrative domain to query. Leave empty to use the credential's default ADOM.",
+};
+
+export const tidField: INodeProperties = {
+	displayName: 'Task ID',
+	name: 'tid',
+	type: 'string',
+	required: true,
+	default: '={{ $json.tid }}',
+	description: 'The tid returned by Create Task. The default reads the "tid" field of the input item.',
+};

@@ -1,0 +1,51 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** How threats become n8n items; shown by every operation that emits threats. */
+export const outputOptionsField: INodeProperties = {
+	displayName: 'Output Options',
+	name: 'outputOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Include Raw Row',
+			name: 'includeRaw',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to add the row exactly as FortiAnalyzer sent it, under "raw"',
+		},
+		{
+			displayName: 'Minimum Severity',
+			name: 'minimumSeverity',
+			type: 'options',
+			options: [
+				{ name: 'Info (All)', value: 'info' },
+				{ name: 'Low', value: 'low' },
+				{ name: 'Medium', value: 'medium' },
+				{ name: 'High', value: 'high' },
+				{ name: 'Critical', value: 'critical' },
+			],
+			default: 'info',
+			description: 'Drop threats below this severity',
+		},
+		{
+			displayName: 'Only Detected (Not Blocked)',
+			name: 'onlyDetected',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to keep only threats with detected > 0, i.e. incidents that were not blocked',
+		},
+		{
+			displayName: 'Output',
+			name: 'outputMode',
+			type: 'options',
+			options: [
+				{ name: 'One Item per Threat', value: 'perThreat' },
+				{ name: 'One Summary Item', value: 'summary' },
+			],
+			default: 'perThreat',
+			description: 'Whether each threat becomes its own item, or one item holds all threats and their counts',
+		},
+	],
+};

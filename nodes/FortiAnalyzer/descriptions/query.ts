@@ -1,0 +1,116 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { SORT_FIELDS } from '../client/validation';
+
+/** The fields that describe what a top-threats task asks FortiAnalyzer for. */
+export const queryFields: INodeProperties[] = [
+	{
+		displayName: 'Time Range',
+		name: 'timeRangeType',
+		type: 'options',
+		options: [
+			{ name: 'Relative (Last N Minutes, Hours or Days)', value: 'relative' },
+			{ name: 'Absolute (Start and End)', value: 'absolute' },
+		],
+		default: 'relative',
+		description: 'Whether the window ends now or between two fixed times',
+	},
+	{
+		displayName: 'Last',
+		name: 'last',
+		type: 'number',
+		typeOptions: { minValue: 1, numberPrecision: 0 },
+		default: 24,
+		description: 'Length of the window that ends now, in the unit below',
+		displayOptions: { show: { timeRangeType: ['relative'] } },
+	},
+	{
+		displayName: 'Unit',
+		name: 'unit',
+		type: 'options',
+		options: [
+			{ name: 'Minutes', value: 'minutes' },
+			{ name: 'Hours', value: 'hours' },
+			{ name: 'Days', value: 'days' },
+		],
+		default: 'hours',
+		displayOptions: { show: { timeRangeType: ['relative'] } },
+	},
+	{
+		displayName: 'Start',
+		name: 'start',
+		type: 'dateTime',
+		required: true,
+		default: '',
+		description: 'Start of the window. A value without an offset is read in the timezone below.',
+		displayOptions: { show: { timeRangeType: ['absolute'] } },
+	},
+	{
+		displayName: 'End',
+		name: 'end',
+		type: 'dateTime',
+		required: true,
+		default: '',
+		description: 'End of the window; must be after the start',
+		displayOptions: { show: { timeRangeType: ['absolute'] } },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 1000, numberPrecision: 0 },
+		default: 50,
+		description: 'Max number of threats to return; FortiAnalyzer returns at most 1000 per task',
+	},
+	{
+		displayName: 'Query Options',
+		name: 'queryOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Devices',
+				name: 'devices',
+				type: 'string',
+				default: '',
+				placeholder: 'FG100FTK19000001, FG200FTK20000002[root]',
+				description: 'Comma-separated device serial numbers or names, optionally with a VDOM in brackets. Empty means all devices.',
+			},
+			{
+				displayName: 'Filter',
+				name: 'filter',
+				type: 'string',
+				default: '',
+				placeholder: 'threatlevel_s==critical and srcip==10.0.0.1',
+				description: "FortiView filter expression in FortiAnalyzer's log-view syntax",
+			},
+			{
+				displayName: 'Sort By',
+				name: 'sortBy',
+				type: 'options',
+				options: SORT_FIELDS.map((field) => ({ name: field, value: field })),
+				default: 'threatweight',
+				description: 'Column FortiAnalyzer ranks threats by',
+			},
+			{
+				displayName: 'Sort Order',
+				name: 'sortOrder',
+				type: 'options',
+				options: [
+					{ name: 'Descending', value: 'desc' },
+					{ name: 'Ascending', value: 'asc' },
+				],
+				default: 'desc',
+			},
+			{
+				displayName: 'Timezone',
+				name: 'timezone',
+				type: 'string',
+				default: '',
+				placeholder: 'Europe/Berlin',
+				description: "IANA time zone of the time range. Empty means the workflow's timezone.",
+			},
+		],
+	},
+];

@@ -1,0 +1,36 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** How long and how often to poll a task; shown by Wait Until Done and Get Top Threats. */
+export const waitOptionsField: INodeProperties = {
+	displayName: 'Waiting Options',
+	name: 'waitOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Max Wait Time (Seconds)',
+			name: 'maxWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 120,
+			description: 'Stop waiting with an error after this many seconds. For longer tasks use Create Task, a Wait node and Fetch Results.',
+		},
+		{
+			displayName: 'Min Poll Interval (Milliseconds)',
+			name: 'minPollIntervalMs',
+			type: 'number',
+			typeOptions: { minValue: 50 },
+			default: 200,
+			description: 'Shortest pause between two polls',
+		},
+		{
+			displayName: 'Max Poll Interval (Seconds)',
+			name: 'maxPollIntervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0.1 },
+			default: 5,
+			description: 'Longest pause between two polls; the pause follows the progress FortiAnalyzer reports',
+		},
+	],
+};

@@ -1,0 +1,44 @@
+import { type INode, type JsonObject, NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { FortiAnalyzerError } from '../client';
+
+/** Kinds of failure that come from the user's input or choices rather than from FortiAnalyzer. */
+const OPERATION_KINDS = new Set(['invalid-input', 'wait-timeout', 'cancelled', 'not-done']);
+
+/**
+ * Turns any failure into the n8n error for the item: `NodeOperationError` for input and waiting problems,
+ * `NodeApiError` for what FortiAnalyzer or the network did. The hint becomes the error's description.
+ */
+export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+
+	if (!(error instanceof FortiAnalyzerError)) {
+		const message = error instanceof Error ? error.message : String(error);
+		return new NodeOperationError(node, message, { itemIndex });
+	}
+
+	if (OPERATION_KINDS.has(error.kind)) {
+		return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
+	}
+
+	return new NodeApiError(node, errorDetails(error), {
+		message: error.message,
+		description: error.hint,
+		httpCode: error.context.httpStatus === undefined ? undefined : String(error.context.httpStatus),
+		itemIndex,
+	});
+}
+
+/** The fields of an error that an item carries under continue-on-fail, all free of secrets. */
+export function errorDetails(error: FortiAnalyzerError): JsonObject {
+	const { endpoint, apiUrl, tid, code, apiMessage, httpStatus } = error.context;
+	const details: JsonObject = { kind: error.kind };
+	if (endpoint !== undefined) details.endpoint = endpoint;
+	if (apiUrl !== undefined) details.apiUrl = apiUrl;
+	if (tid !== undefined) details.tid = tid;
+	if (code !== undefined) details.fortiAnalyzerCode = code;
+	if (apiMessage !== undefined) details.fortiAnalyzerMessage = apiMessage;
+	if (httpStatus !== undefined) details.httpStatus = httpStatus;
+
+	return details;
+}

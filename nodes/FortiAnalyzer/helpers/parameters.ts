@@ -1,0 +1,101 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import {
+	absoluteTimeRange,
+	parseDevices,
+	relativeTimeRange,
+	type Severity,
+	type TopThreatsQuery,
+	validateAdom,
+	validateFilter,
+	validateLimit,
+	validateSortField,
+	validateTid,
+	validateTimezone,
+} from '../client';
+
+/** Readers for the node's parameters. Each validates its value, so bad input fails before any request. */
+
+export function readAdom(context: IExecuteFunctions, itemIndex: number, defaultAdom: string): string {
+	const adom = context.getNodeParameter('adom', itemIndex, '') as string;
+
+	return validateAdom(adom.trim() === '' ? defaultAdom : adom);
+}
+
+export function readTid(context: IExecuteFunctions, itemIndex: number): number {
+	return validateTid(context.getNodeParameter('tid', itemIndex));
+}
+
+export function readQuery(context: IExecuteFunctions, itemIndex: number, now: Date): TopThreatsQuery {
+	const options = context.getNodeParameter('queryOptions', itemIndex, {}) as IDataObject;
+	const timezone = validateTimezone(nonEmptyString(options.timezone) ?? context.getTimezone());
+
+	const timeRange =
+		context.getNodeParameter('timeRangeType', itemIndex) === 'absolute'
+			? absoluteTimeRange(
+					context.getNodeParameter('start', itemIndex),
+					context.getNodeParameter('end', itemIndex),
+					timezone,
+					now,
+				)
+			: relativeTimeRange(
+					context.getNodeParameter('last', itemIndex),
+					context.getNodeParameter('unit', itemIndex),
+					timezone,
+					now,
+				);
+
+	const filter = validateFilter(options.filter);
+	const order = options.sortOrder === 'asc' ? 'asc' : 'desc';
+
+	return {
+		timeRange,
+		devices: parseDevices(options.devices),
+		filter: filter === '' ? undefined : filter,
+		limit: validateLimit(context.getNodeParameter('limit', itemIndex)),
+		sort: { field: validateSortField(options.sortBy ?? 'threatweight'), order },
+	};
+}
+
+export interface OutputOptions {
+	mode: 'perThreat' | 'summary';
+	minimumSeverity: Severity;
+	onlyDetected: boolean;
+	includeRaw: boolean;
+}
+
+export function readOutputOptions(context: IExecuteFunctions, itemIndex: number): OutputOptions {
+	const options = context.getNodeParameter('outputOptions', itemIndex, {}) as IDataObject;
+	const severities: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+	return {
+		mode: options.outputMode === 'summary' ? 'summary' : 'perThreat',
+		minimumSeverity: severities.find((severity) => severity === options.minimumSeverity) ?? 'info',
+		onlyDetected: options.onlyDetected === true,
+		includeRaw: options.includeRaw === true,
+	};
+}
+
+export interface WaitSettings {
+	maxWaitMs: number;
+	minIntervalMs: number;
+	maxIntervalMs: number;
+}
+
+export function readWaitSettings(context: IExecuteFunctions, itemIndex: number): WaitSettings {
+	const options = context.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject;
+
+	return {
+		maxWaitMs: positiveNumber(options.maxWaitSeconds, 120) * 1000,
+		minIntervalMs: positiveNumber(options.minPollIntervalMs, 200),
+		maxIntervalMs: positiveNumber(options.maxPollIntervalSeconds, 5) * 1000,
+	};
+}
+
+function positiveNumber(value: unknown, fallback: number): number {
+	return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}

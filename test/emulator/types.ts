@@ -1,0 +1,148 @@
+/**
+ * Public types of the FortiAnalyzer JSON-RPC emulator.
+ */
+
+/**
+ * Response shape of the FortiView endpoints.
+ *
+ * - `apiver3`: the shape FortiAnalyzer 7.4 and 7.6 send. `result` is an object, rows use FortiAnalyzer's own keys,
+ *   every number is a string, and errors come as a top-level JSON-RPC `error`.
+ * - `documented`: the shape shown in public how-to pages for the top-threats task. `result` is a list whose
+ *   `data` holds `status`, `percentage`, `total` and `threats[]` with numbers as numbers. No live capture shows it.
+ */
+export type Dialect = 'apiver3' | 'documented';
+
+/** An administrator who logs in with a user name and password. */
+export interface EmulatorUser {
+	username: string;
+	password: string;
+	/** Whether the admin profile grants FortiView read access. */
+	fortiview: boolean;
+	/** ADOMs the admin may use; every ADOM when absent. */
+	adoms?: string[];
+}
+
+/** A REST API administrator identified by its key in `Authorization: Bearer <key>`. */
+export interface EmulatorApiKey {
+	key: string;
+	/** Whether the admin profile grants FortiView read access. */
+	fortiview: boolean;
+	/** ADOMs the key may use; every ADOM when absent. */
+	adoms?: string[];
+}
+
+export interface EmulatorOptions {
+	/** Loopback address to listen on; default `127.0.0.1`. Other hosts are rejected. */
+	host?: string;
+	/** TCP port; default 0, which picks a free port. */
+	port?: number;
+	/** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+	tls?: { key: string | Buffer; cert: string | Buffer };
+	/** FortiView response shape; default `apiver3`. */
+	dialect?: Dialect;
+	/** FortiView response shape per ADOM, overriding `dialect`; default `{ legacy: 'documented' }`. */
+	adomDialects?: Record<string, Dialect>;
+	/** ADOM names; default `['root', 'soc', 'legacy']`. */
+	adoms?: string[];
+	/** Time in ms for a FortiView task to go from 0 to 100 %; default 1500. */
+	taskDurationMs?: number;
+	/** Time in ms after creation when a tid is forgotten; default 30 minutes. */
+	taskTtlMs?: number;
+	/** Idle time in ms after which a session is stale; default 900 000 (15 minutes). */
+	sessionIdleTimeoutMs?: number;
+	/** Send the apiver-3 `percentage` as a string (`"42"`), as some builds do; default false. */
+	percentageAsString?: boolean;
+	/** Password admins; default the demo user and the user without FortiView permission. */
+	users?: EmulatorUser[];
+	/** API keys; default the demo key and the key without FortiView permission. */
+	apiKeys?: EmulatorApiKey[];
+	/** Clock in ms since the epoch, for tests; default `Date.now`. */
+	now?: () => number;
+}
+
+export interface EmulatorCounters {
+	/** HTTP requests received on any path. */
+	requests: number;
+	/** Successful logins. */
+	logins: number;
+	/** Logins rejected with -22. */
+	failedLogins: number;
+	/** Sessions closed by `exec /sys/logout`. */
+	logouts: number;
+	/** Sessions that are neither logged out nor idle past the timeout. */
+	openSessions: number;
+	tasksCreated: number;
+	/** Tasks removed by a `delete .../run/<tid>` call. */
+	tasksDeleted: number;
+	/** Tasks created, not deleted and not expired. */
+	tasksOpen: number;
+	/** `get .../run/<tid>` calls that passed authentication, including those for unknown tids. */
+	fetches: number;
+	/** TCP connections accepted; requests on a kept-alive connection do not add to it. */
+	connections: number;
+}
+
+/** One JSON-RPC request as the emulator received it, without any secret. */
+export interface RecordedRequest {
+	/** JSON-RPC `method`, or `''` when the body had none. */
+	method: string;
+	/** `params[0].url`, or `''` when the body had none. */
+	url: string;
+	/** How the request presented itself: a Bearer header, a session string, or neither. */
+	auth: 'apiKey' | 'session' | 'none';
+	/** Emulator clock time when the request arrived, in ms since the epoch. */
+	at: number;
+}
+
+/**
+ * A misbehaviour that replaces the next matching response.
+ *
+ * Every kind except `delay` skips the normal handler, so the request has no effect (no session, no task).
+ */
+export type Fault =
+	/** Answer with this HTTP status and body (default: the status text as plain text). */
+	| { kind: 'http-status'; status: number; body?: string }
+	/** Wait this many ms, then answer normally. */
+	| { kind: 'delay'; ms: number }
+	/** Answer HTTP 200 with this body verbatim; the content type defaults to `application/json`. */
+	| { kind: 'raw'; body: string; contentType?: string }
+	/** Answer HTTP 200 with this value serialised as JSON. */
+	| { kind: 'json'; body: unknown }
+	/** Destroy the TCP connection without answering. */
+	| { kind: 'reset' }
+	/**
+	 * Answer with a FortiAnalyzer error in one of its three forms: `legacy` is `result: [{status, url}]`,
+	 * `result` is an apiver-3 `result.status`, and `error` is a top-level JSON-RPC `error`.
+	 */
+	| { kind: 'status'; code: number; message: string; form: 'legacy' | 'result' | 'error' };
+
+export interface FaultRule {
+	/** Requests the fault applies to; every request when absent. A string `url` must equal `params[0].url`. */
+	match?: { method?: string; url?: string | RegExp };
+	/** Number of requests the fault applies to; default 1. `Infinity` keeps it until `clearFaults()`. */
+	times?: number;
+	fault: Fault;
+}
+
+export interface RunningEmulator {
+	/** Base URL, e.g. `http://127.0.0.1:40123`; the JSON-RPC endpoint is `url + '/jsonrpc'`. */
+	url: string;
+	port: number;
+	/** A fresh snapshot of the counters on every read. */
+	readonly counters: EmulatorCounters;
+	/** Zeroes the event counters and empties `requests`; `openSessions` and `tasksOpen` follow the live state. */
+	resetCounters(): void;
+	/** Makes every open session stale, so its next use gets -11. */
+	expireSessions(): void;
+	/** Sets the 0-to-100 % time of tasks created from now on. */
+	setTaskDuration(ms: number): void;
+	/** Sets the FortiView response shape, for one ADOM when `adom` is given. */
+	setDialect(dialect: Dialect, adom?: string): void;
+	/** Queues a fault; matching faults are used first-in first-out. */
+	injectFault(fault: FaultRule): void;
+	clearFaults(): void;
+	/** JSON-RPC requests in arrival order. */
+	requests: RecordedRequest[];
+	/** Closes the server and every open connection. */
+	stop(): Promise<void>;
+}

@@ -1,0 +1,225 @@
+// Must come first: it points N8N_USER_FOLDER at a temporary folder before n8n-core loads.
+import './environment';
+
+import { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
+import { createDeferredPromise, UserError, Workflow } from 'n8n-workflow';
+import type {
+	ExecutionError,
+	ExecutionStatus,
+	ICredentialType,
+	IConnections,
+	INode,
+	INodeExecutionData,
+	INodeTypes,
+	IPinData,
+	IRun,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	IWorkflowSettings,
+	Logger,
+} from 'n8n-workflow';
+
+import { indexCredentialTypes, InMemoryCredentialsHelper } from './credentials';
+import type { CredentialsByType } from './credentials';
+import { silentLogger, withRunLogger } from './logging';
+
+export { createNodeTypes } from './node-types';
+export type { NodeTypeSource } from './node-types';
+export { createMemoryLogger, silentLogger } from './logging';
+export type { LogEntry, LogEntryLevel, MemoryLogger } from './logging';
+export { testCredential } from './credentials';
+export type { CredentialsByType, CredentialTestOptions } from './credentials';
+
+/** A workflow as n8n exports it. */
+export interface WorkflowJson {
+	id?: string;
+	name: string;
+	nodes: INode[];
+	connections: IConnections;
+	settings?: IWorkflowSettings;
+	pinData?: IPinData;
+}
+
+export interface RunOptions {
+	nodeTypes: INodeTypes;
+	/** Credential data by credential type name, e.g. `{ fortiAnalyzerApi: { baseUrl: ... } }`. */
+	credentials?: CredentialsByType;
+	/**
+	 * Credential types whose defaults and authentication rules apply, as n8n applies them. Needed
+	 * only when a node authenticates through n8n's request helpers or relies on credential defaults.
+	 */
+	credentialTypes?: ICredentialType[];
+	/** Name of the node the run starts from; by default the workflow's Manual Trigger. */
+	startNode?: string;
+	/** Time zone of the workflow settings; by default the workflow's own, else 'UTC'. */
+	timezone?: string;
+	/** Receives what nodes log through `this.logger` and what the engine logs; nothing by default. */
+	logger?: Logger;
+}
+
+export interface WorkflowRun {
+	status: ExecutionStatus;
+	run: IRun;
+	/** The run's error, if any. */
+	error?: ExecutionError;
+	/** Items of one output of one run of a node; [] when the node did not run or the output is empty. */
+	output(nodeName: string, outputIndex?: number, runIndex?: number): INodeExecutionData[];
+	/** Names of the nodes that ran, in the order they started; a node that ran twice is listed twice. */
+	executedNodes(): string[];
+	/** Error of the node's latest run that failed. */
+	nodeError(nodeName: string): ExecutionError | undefined;
+}
+
+export interface RunningWorkflow {
+	result: Promise<WorkflowRun>;
+	/** Cancels the execution as n8n's "Stop" does: the run's abort signal fires and the status becomes 'canceled'. */
+	cancel(): void;
+}
+
+const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
+
+// No server listens on these URLs; they only give `$execution.resumeUrl` and similar values a loopback form.
+const INSTANCE_BASE_URL = 'http://127.0.0.1:5678';
+
+let executionCount = 0;
+
+/**
+ * Starts `workflowJson` on n8n-core's `WorkflowExecute` in 'manual' mode, as the editor's
+ * "Execute workflow" does. Throws before anything runs when the workflow cannot start, e.g. on
+ * an unknown node type, an unknown `startNode` or a node with parameter issues.
+ */
+export function startWorkflow(workflowJson: WorkflowJson, options: RunOptions): RunningWorkflow {
+	return withRunLogger(options.logger ?? silentLogger, () => start(workflowJson, options));
+}
+
+export async function runWorkflow(workflowJson: WorkflowJson, options: RunOptions): Promise<WorkflowRun> {
+	return await startWorkflow(workflowJson, options).result;
+}
+
+function start(workflowJson: WorkflowJson, options: RunOptions): RunningWorkflow {
+	executionCount += 1;
+	const executionId = `harness-${executionCount}`;
+
+	const workflow = createWorkflow(workflowJson, options);
+	const startNode = findStartNode(workflow, options.startNode);
+
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, describeWorkflow(workflow));
+	const finished = createDeferredPromise<IRun>();
+	// The engine calls this hook once when a run ends; on cancellation it calls it at once with
+	// status 'canceled', and the first call is the one n8n records.
+	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
+
+	const credentialsHelper = new InMemoryCredentialsHelper(
+		options.credentials ?? {},
+		indexCredentialTypes(options.credentialTypes),
+	);
+	const additionalData = createAdditionalData(executionId, hooks, credentialsHelper);
+
+	const execution = new WorkflowExecute(additionalData, 'manual').run(
+		workflow,
+		startNode,
+		undefined,
+		workflowJson.pinData,
+	);
+	execution.catch((error: unknown) => finished.reject(error));
+
+	return {
+		result: finished.promise.then(toWorkflowRun),
+		cancel: () => execution.cancel(),
+	};
+}
+
+function createWorkflow(workflowJson: WorkflowJson, options: RunOptions): Workflow {
+	// The Workflow constructor fills parameter defaults into the nodes it is given, so it gets a copy.
+	const { nodes, connections, settings, pinData } = structuredClone(workflowJson);
+
+	return new Workflow({
+		id: workflowJson.id ?? 'harness-workflow',
+		name: workflowJson.name,
+		nodes,
+		connections,
+		active: false,
+		nodeTypes: options.nodeTypes,
+		settings: { ...settings, timezone: options.timezone ?? settings?.timezone ?? 'UTC' },
+		pinData,
+	});
+}
+
+function findStartNode(workflow: Workflow, startNodeName: string | undefined): INode | undefined {
+	if (startNodeName !== undefined) {
+		const node = workflow.getNode(startNodeName);
+		if (node === null) {
+			throw new UserError(`Start node "${startNodeName}" is not in workflow "${workflow.name ?? ''}"`);
+		}
+		return node;
+	}
+
+	// Without a Manual Trigger the engine picks the start node itself, as n8n does.
+	return Object.values(workflow.nodes).find((node) => node.type === MANUAL_TRIGGER_TYPE && node.disabled !== true);
+}
+
+function describeWorkflow(workflow: Workflow): IWorkflowBase {
+	const now = new Date();
+	return {
+		id: workflow.id,
+		name: workflow.name ?? '',
+		active: false,
+		isArchived: false,
+		activeVersionId: null,
+		createdAt: now,
+		updatedAt: now,
+		nodes: Object.values(workflow.nodes),
+		connections: workflow.connectionsBySourceNode,
+		settings: workflow.settings,
+	};
+}
+
+function createAdditionalData(
+	executionId: string,
+	hooks: ExecutionLifecycleHooks,
+	credentialsHelper: InMemoryCredentialsHelper,
+): IWorkflowExecuteAdditionalData {
+	return {
+		executionId,
+		hooks,
+		credentialsHelper,
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		externalSecretsProxy: new ExternalSecretsProxy(),
+		restApiUrl: `${INSTANCE_BASE_URL}/rest`,
+		instanceBaseUrl: `${INSTANCE_BASE_URL}/`,
+		formWaitingBaseUrl: `${INSTANCE_BASE_URL}/form-waiting`,
+		webhookBaseUrl: `${INSTANCE_BASE_URL}/webhook`,
+		webhookWaitingBaseUrl: `${INSTANCE_BASE_URL}/webhook-waiting`,
+		webhookTestBaseUrl: `${INSTANCE_BASE_URL}/webhook-test`,
+		executeWorkflow: async () => {
+			throw new UserError('Sub-workflow executions are not available in the workflow harness');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new UserError('Task runners (Code node) are not available in the workflow harness');
+		},
+	};
+}
+
+function toWorkflowRun(run: IRun): WorkflowRun {
+	const { runData, error } = run.data.resultData;
+
+	return {
+		status: run.status,
+		run,
+		error,
+		output: (nodeName, outputIndex = 0, runIndex = 0) =>
+			runData[nodeName]?.[runIndex]?.data?.main?.[outputIndex] ?? [],
+		executedNodes: () =>
+			Object.entries(runData)
+				.flatMap(([nodeName, tasks]) => tasks.map((task) => ({ nodeName, index: task.executionIndex })))
+				.sort((a, b) => a.index - b.index)
+				.map(({ nodeName }) => nodeName),
+		nodeError: (nodeName) => {
+			const failed = (runData[nodeName] ?? []).filter((task) => task.error !== undefined);
+			return failed.at(-1)?.error;
+		},
+	};
+}
