@@ -84,12 +84,13 @@ export function readBearerToken(authorization: string | undefined): string | und
 /**
  * Identifies the sender by API key or by session; undefined means the request gets -11.
  *
- * A request with a Bearer header is judged by the key alone. A session string beside a valid key is rejected,
- * because FortiAnalyzer 7.6 has been seen to reject such requests.
+ * A request with a Bearer token is judged by the key alone, and other `Authorization` schemes are ignored. A
+ * session string beside a valid key is rejected, because an open-source FortiAnalyzer client reports that
+ * FortiAnalyzer rejects such requests.
  */
 export function identify(request: RpcRequest, authorization: string | undefined, state: EmulatorState): Identity | undefined {
-	if (authorization !== undefined) {
-		const token = readBearerToken(authorization);
+	const token = readBearerToken(authorization);
+	if (token !== undefined) {
 		const apiKey = state.apiKeys.find((candidate) => candidate.key === token);
 		if (!apiKey || request.session !== undefined) return undefined;
 		return { kind: 'apiKey', fortiview: apiKey.fortiview, adoms: apiKey.adoms };
@@ -128,7 +129,8 @@ export function logout(request: RpcRequest, identity: Identity, state: EmulatorS
 }
 
 function readLoginData(data: unknown): { user: string; passwd: string } | undefined {
-	const entry = Array.isArray(data) ? (data.length === 1 ? data[0] : undefined) : data;
+	let entry = data;
+	if (Array.isArray(data)) entry = data.length === 1 ? data[0] : undefined;
 	if (!isObject(entry)) return undefined;
 
 	const { user, passwd } = entry;

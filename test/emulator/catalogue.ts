@@ -10,7 +10,7 @@ export type ThreatLevel = 1 | 2 | 3 | 4 | 5;
 
 /**
  * Label and per-incident threat weight of each level. Critical 50, high 30, medium 10 and low 5 are assumed to be
- * FortiOS's default threat weights; info 1 is made up so that info rows still carry a score.
+ * FortiOS's default threat weights. Info 1 is made up, so that info rows still carry a score.
  */
 export const LEVELS: Record<ThreatLevel, { label: string; weight: number }> = {
 	5: { label: 'Critical', weight: 50 },
@@ -42,8 +42,9 @@ export interface ThreatDefinition {
 	passRatio: number;
 	/** Indexes into `DEVICES` of the FortiGates that log this threat. */
 	devices: number[];
-	/** Distinct source and destination addresses at most. */
+	/** Maximum number of distinct source addresses. */
 	sourceCount: number;
+	/** Maximum number of distinct destination addresses. */
 	destinationCount: number;
 }
 

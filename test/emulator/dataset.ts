@@ -28,6 +28,8 @@ export interface ThreatTotal {
 export type ListField = 'devices' | 'sources' | 'destinations';
 
 const HOUR_MS = 3_600_000;
+/** Windows longer than two years use the mean rate, so that a request spanning centuries cannot stall the server. */
+const MAX_SAMPLED_HOURS = 2 * 366 * 24;
 const ROOT_ADOM = 'root';
 const ABSENT_SHARE = 0.12;
 const COUNTRIES = ['United States', 'Netherlands', 'Russian Federation', 'China', 'Germany', 'Brazil', 'Singapore'];
@@ -76,26 +78,30 @@ export function partialTotals(totals: ThreatTotal[], percentage: number): Threat
 }
 
 /**
- * Keeps the entries of one list field marked in `kept` and scales the counts by the kept share, at least one
- * incident. Returns undefined when no entry is kept.
+ * Keeps the entries of one list field whose flag in `keepEntry` is true and scales the counts by their share,
+ * to at least one incident. Returns undefined when no entry is kept.
  */
-export function narrowTotal(total: ThreatTotal, field: ListField, kept: boolean[]): ThreatTotal | undefined {
-	const keptCount = kept.filter(Boolean).length;
+export function narrowTotal(total: ThreatTotal, field: ListField, keepEntry: boolean[]): ThreatTotal | undefined {
+	const keptCount = keepEntry.filter(Boolean).length;
 	if (keptCount === 0) return undefined;
-	if (keptCount === kept.length) return total;
+	if (keptCount === keepEntry.length) return total;
 
-	const share = keptCount / kept.length;
-	const incidents = Math.max(1, Math.round(total.incidents * share));
-	const narrowed = withIncidents(total, incidents, Math.round(total.incidentPass * share));
-
+	const narrowed = { ...total };
 	switch (field) {
 		case 'devices':
-			return { ...narrowed, devices: total.devices.filter((_, index) => kept[index]) };
+			narrowed.devices = total.devices.filter((_, index) => keepEntry[index]);
+			break;
 		case 'sources':
-			return { ...narrowed, sources: total.sources.filter((_, index) => kept[index]) };
+			narrowed.sources = total.sources.filter((_, index) => keepEntry[index]);
+			break;
 		case 'destinations':
-			return { ...narrowed, destinations: total.destinations.filter((_, index) => kept[index]) };
+			narrowed.destinations = total.destinations.filter((_, index) => keepEntry[index]);
+			break;
 	}
+
+	const share = keptCount / keepEntry.length;
+	const incidents = Math.max(1, Math.round(total.incidents * share));
+	return withIncidents(narrowed, incidents, Math.round(total.incidentPass * share));
 }
 
 function withIncidents(total: ThreatTotal, incidents: number, incidentPass: number): ThreatTotal {
@@ -109,6 +115,9 @@ function withIncidents(total: ThreatTotal, incidents: number, incidentPass: numb
 }
 
 function expectedIncidents(definition: ThreatDefinition, threatSeed: number, window: TimeWindow): number {
+	const hours = (window.endMs - window.startMs) / HOUR_MS;
+	if (hours > MAX_SAMPLED_HOURS) return definition.ratePerHour * hours;
+
 	let sum = 0;
 	for (let hour = Math.floor(window.startMs / HOUR_MS); hour * HOUR_MS < window.endMs; hour++) {
 		const overlapMs = Math.min(window.endMs, (hour + 1) * HOUR_MS) - Math.max(window.startMs, hour * HOUR_MS);
@@ -135,7 +144,7 @@ function destinationAddresses(definition: ThreatDefinition, threatSeed: number):
 	return distinctAddresses(definition.destinationCount, mix(threatSeed, -2), isInbound(definition) ? internalServer : external);
 }
 
-/** Draws up to `count` distinct addresses from a seeded sequence; the address ranges hold 60 or more each. */
+/** Draws up to `count` distinct addresses from a seeded sequence; each address range contains 60 or more. */
 function distinctAddresses(count: number, seed: number, format: (value: number) => string): string[] {
 	const addresses = new Set<string>();
 	for (let draw = 0; addresses.size < count && draw < count * 20; draw++) {

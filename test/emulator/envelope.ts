@@ -1,9 +1,9 @@
 /**
  * The JSON-RPC request envelope and the response forms FortiAnalyzer uses.
  *
- * Legacy endpoints (`/sys/...`) answer `{id, result: [{status, url, data}]}`. apiver-3 endpoints (FortiView)
- * answer `{jsonrpc: "2.0", id, result: {...}}` or a top-level `error`. Authentication failures come in the
- * legacy list form without `url`, whatever the endpoint.
+ * Legacy endpoints (`/sys/...`) respond with `{id, result: [{status, url, data}]}`. apiver-3 endpoints
+ * (FortiView) respond with `{jsonrpc: "2.0", id, result: {...}}` or a top-level `error`. Authentication failures
+ * come in the legacy list form without `url`, whatever the endpoint.
  */
 
 export type JsonObject = Record<string, unknown>;

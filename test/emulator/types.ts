@@ -8,7 +8,7 @@
  * - `apiver3`: the shape FortiAnalyzer 7.4 and 7.6 send. `result` is an object, rows use FortiAnalyzer's own keys,
  *   every number is a string, and errors come as a top-level JSON-RPC `error`.
  * - `documented`: the shape shown in public how-to pages for the top-threats task. `result` is a list whose
- *   `data` holds `status`, `percentage`, `total` and `threats[]` with numbers as numbers. No live capture shows it.
+ *   `data` contains `status`, `percentage`, `total` and `threats[]` with numbers as numbers. No live capture shows it.
  */
 export type Dialect = 'apiver3' | 'documented';
 
@@ -52,7 +52,7 @@ export interface EmulatorOptions {
 	sessionIdleTimeoutMs?: number;
 	/** Send the apiver-3 `percentage` as a string (`"42"`), as some builds do; default false. */
 	percentageAsString?: boolean;
-	/** Password admins; default the demo user and the user without FortiView permission. */
+	/** Administrators who log in with a password; default the demo user and the user without FortiView permission. */
 	users?: EmulatorUser[];
 	/** API keys; default the demo key and the key without FortiView permission. */
 	apiKeys?: EmulatorApiKey[];
@@ -100,20 +100,18 @@ export interface RecordedRequest {
  * Every kind except `delay` skips the normal handler, so the request has no effect (no session, no task).
  */
 export type Fault =
-	/** Answer with this HTTP status and body (default: the status text as plain text). */
+	// Responds with this HTTP status and body. The body defaults to the status text as plain text.
 	| { kind: 'http-status'; status: number; body?: string }
-	/** Wait this many ms, then answer normally. */
+	// Waits this many ms, then responds normally.
 	| { kind: 'delay'; ms: number }
-	/** Answer HTTP 200 with this body verbatim; the content type defaults to `application/json`. */
+	// Responds HTTP 200 with this body verbatim. The content type defaults to `application/json`.
 	| { kind: 'raw'; body: string; contentType?: string }
-	/** Answer HTTP 200 with this value serialised as JSON. */
+	// Responds HTTP 200 with this value serialised as JSON.
 	| { kind: 'json'; body: unknown }
-	/** Destroy the TCP connection without answering. */
+	// Destroys the TCP connection without a response.
 	| { kind: 'reset' }
-	/**
-	 * Answer with a FortiAnalyzer error in one of its three forms: `legacy` is `result: [{status, url}]`,
-	 * `result` is an apiver-3 `result.status`, and `error` is a top-level JSON-RPC `error`.
-	 */
+	// Responds with a FortiAnalyzer error in one of its three forms: `legacy` is `result: [{status, url}]`,
+	// `result` is an apiver-3 `result.status`, and `error` is a top-level JSON-RPC `error`.
 	| { kind: 'status'; code: number; message: string; form: 'legacy' | 'result' | 'error' };
 
 export interface FaultRule {
