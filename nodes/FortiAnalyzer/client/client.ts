@@ -1,6 +1,7 @@
 import type { ConnectionSettings } from './connection';
 import {
 	AuthenticationError,
+	CancelledError,
 	type ErrorContext,
 	FortiAnalyzerError,
 	MalformedResponseError,
@@ -167,8 +168,8 @@ export class FortiAnalyzerClient {
 	private async send(request: Omit<RpcRequest, 'session'>, context: ErrorContext, used: SessionUse = {}): Promise<RpcReply> {
 		let session: string | undefined;
 		if (this.settings.auth.method === 'password') {
-			used.session = this.currentSession(request.signal);
-			session = await used.session;
+			used.session = this.currentSession();
+			session = await untilAborted(used.session, request.signal, this.endpoint);
 		}
 		const body = await this.transport.send({ ...request, session }, context);
 
@@ -209,10 +210,13 @@ export class FortiAnalyzerClient {
 		throw error;
 	}
 
-	/** Returns the current session, logging in first when there is none; concurrent callers share one login. */
-	private currentSession(signal?: AbortSignal): Promise<string> {
+	/**
+	 * Returns the current session, logging in first when there is none. Concurrent callers share one login,
+	 * so it runs without any one caller's abort signal; the request timeout still bounds it.
+	 */
+	private currentSession(): Promise<string> {
 		if (!this.session) {
-			const login = this.login(signal);
+			const login = this.login();
 			this.session = login;
 			login.catch(() => {
 				if (this.session === login) this.session = undefined;
@@ -222,12 +226,12 @@ export class FortiAnalyzerClient {
 		return this.session;
 	}
 
-	private async login(signal?: AbortSignal): Promise<string> {
+	private async login(): Promise<string> {
 		if (this.settings.auth.method !== 'password') throw new Error('login() needs password authentication');
 
 		const url = '/sys/login/user';
 		const { username, password } = this.settings.auth;
-		const body = await this.transport.send({ method: 'exec', url, params: { data: { user: username, passwd: password } }, signal }, {});
+		const body = await this.transport.send({ method: 'exec', url, params: { data: { user: username, passwd: password } } }, {});
 
 		let reply: RpcReply;
 		try {
@@ -320,6 +324,29 @@ function rejectedApiKey(error: PermissionError): AuthenticationError {
 		error.context,
 		'Check the API key, that the API admin has JSON API access, and that n8n connects from one of its trusted hosts',
 	);
+}
+
+/** Waits for a shared promise, but lets one caller stop waiting when its own signal aborts. */
+async function untilAborted<T>(shared: Promise<T>, signal: AbortSignal | undefined, endpoint: string): Promise<T> {
+	if (!signal) return await shared;
+
+	const cancelled = () => new CancelledError('The request to FortiAnalyzer was cancelled', { endpoint, apiUrl: '/sys/login/user' });
+	if (signal.aborted) throw cancelled();
+
+	return await new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(cancelled());
+		signal.addEventListener('abort', onAbort, { once: true });
+		shared.then(
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
 }
 
 function describe(error: unknown): string {

@@ -107,7 +107,16 @@ export function validateTimeout(timeoutMs: number): number {
 /** Creates the keep-alive agent for the endpoint's scheme, with the TLS settings applied. */
 export function createAgent(endpoint: string, settings: TlsSettings, maxSockets: number): http.Agent {
 	const common = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
-	if (endpoint.startsWith('http:')) return new http.Agent(common);
+	if (endpoint.startsWith('http:')) {
+		if (settings.fingerprint || settings.caCertificate) {
+			throw new InvalidInputError(
+				'Base URL',
+				'it uses http://, so the CA certificate or fingerprint set in the credential would never be checked',
+				'Use https:// for FortiAnalyzer, or clear the CA certificate and fingerprint fields',
+			);
+		}
+		return new http.Agent(common);
+	}
 
 	if (settings.fingerprint) return new PinnedAgent(common, normalizeFingerprint(settings.fingerprint), endpoint);
 

@@ -158,9 +158,12 @@ function parseJson(text: string, contentType: string, context: ErrorContext): un
 
 /** Maps an axios or socket failure to the typed error for it. */
 function transportError(error: unknown, context: ErrorContext): FortiAnalyzerError {
-	if (error instanceof FortiAnalyzerError) return error;
-
-	const cause = isAxiosError(error) ? error.cause : undefined;
+	const cause = error instanceof FortiAnalyzerError ? error : isAxiosError(error) ? error.cause : undefined;
+	if (cause instanceof TlsError) {
+		// The pinning agent sees only the endpoint; the message is rebuilt so it names the JSON-RPC url too.
+		const { summary, hint } = TLS_SUMMARIES[cause.failure];
+		return new TlsError(cause.failure, summary, { ...context, ...cause.context }, hint);
+	}
 	if (cause instanceof FortiAnalyzerError) return cause;
 
 	if (axios.isCancel(error)) return new CancelledError('The request to FortiAnalyzer was cancelled', context);

@@ -53,7 +53,7 @@ export async function waitForTask(
 	let previous: { percentage: number; at: number } | undefined;
 
 	for (;;) {
-		throwIfCancelled(options.signal, tid);
+		throwIfCancelled(options.signal, tid, client.endpoint);
 
 		const result = await client.fetchTopThreatsTask(adom, tid, options.fetch, options.signal);
 		polls += 1;
@@ -71,7 +71,7 @@ export async function waitForTask(
 		interval = nextInterval(interval, previous, { percentage: result.percentage, at: polledAt }, minInterval, maxInterval);
 		previous = { percentage: result.percentage, at: polledAt };
 
-		await pause(Math.min(interval, remainingMs), options, tid);
+		await pause(Math.min(interval, remainingMs), options, tid, client.endpoint);
 	}
 }
 
@@ -94,17 +94,17 @@ function nextInterval(
 	return clamp(remainingMs);
 }
 
-async function pause(ms: number, options: WaitOptions, tid: number): Promise<void> {
+async function pause(ms: number, options: WaitOptions, tid: number, endpoint: string): Promise<void> {
 	try {
 		await options.sleep(ms, options.signal);
 	} catch (error) {
-		throwIfCancelled(options.signal, tid);
+		throwIfCancelled(options.signal, tid, endpoint);
 		throw error;
 	}
 }
 
-function throwIfCancelled(signal: AbortSignal | undefined, tid: number): void {
+function throwIfCancelled(signal: AbortSignal | undefined, tid: number, endpoint: string): void {
 	if (signal?.aborted) {
-		throw new CancelledError(`Waiting for task ${tid} stopped because the execution was cancelled`, { tid });
+		throw new CancelledError(`Waiting for task ${tid} stopped because the execution was cancelled`, { tid, endpoint });
 	}
 }
