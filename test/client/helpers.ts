@@ -12,6 +12,7 @@ import {
 	type ClientLogger,
 	relativeTimeRange,
 	ALL_DEVICES,
+	type RetryPolicy,
 	type TopThreatsQuery,
 } from '../../nodes/FortiAnalyzer/client';
 import {
@@ -78,9 +79,15 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
 	return emulator;
 }
 
-/** Creates a client that `cleanUp()` closes. */
-export function createClient(settings: ConnectionSettings, logger?: ClientLogger): FortiAnalyzerClient {
-	const client = new FortiAnalyzerClient(settings, logger);
+/** Retries off, so a single injected fault reaches the caller; `retry.test.ts` covers the retries. */
+export const NO_RETRIES: RetryPolicy = { retries: 0, baseDelayMs: 0, maxDelayMs: 0, budgetMs: 0 };
+
+/** Short pauses, so retry tests stay fast. */
+export const FAST_RETRIES: RetryPolicy = { retries: 3, baseDelayMs: 10, maxDelayMs: 40, budgetMs: 2_000 };
+
+/** Creates a client that `cleanUp()` closes; without a policy it does not retry. */
+export function createClient(settings: ConnectionSettings, logger?: ClientLogger, retry: RetryPolicy = NO_RETRIES): FortiAnalyzerClient {
+	const client = new FortiAnalyzerClient(settings, { logger, retry });
 	cleanups.push(() => client.close());
 
 	return client;

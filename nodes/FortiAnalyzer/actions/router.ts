@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { abortableSleep } from './waiting';
 import { FortiAnalyzerClient, FortiAnalyzerError } from '../client';
 import { connectionSettings, defaultAdom } from '../helpers/connection';
 import { errorDetails, toNodeError } from '../helpers/nodeErrors';
@@ -24,7 +25,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	let context: OperationContext;
 	try {
 		context = {
-			client: new FortiAnalyzerClient(connectionSettings(credentials), this.logger),
+			client: new FortiAnalyzerClient(connectionSettings(credentials), { logger: this.logger, sleep: abortableSleep }),
 			defaultAdom: defaultAdom(credentials),
 			signal: cancelSignal(this),
 		};

@@ -1,12 +1,13 @@
 import { type IExecuteFunctions, sleep, sleepWithAbort } from 'n8n-workflow';
 
-import { type FortiAnalyzerClient, type WaitResult, waitForTask } from '../client';
+import { type FortiAnalyzerClient, type Sleep, type WaitResult, waitForTask } from '../client';
 import { readWaitSettings } from '../helpers/parameters';
 
-/**
- * Waits for a task with the node's waiting options, logging its progress through n8n's logger. n8n hosts
- * older than `sleepWithAbort` get the plain `sleep`, and cancellation is then seen between polls.
- */
+/** n8n-workflow's abortable sleep; n8n hosts older than `sleepWithAbort` get `sleep`, and see cancellation between polls. */
+export const abortableSleep: Sleep =
+	typeof sleepWithAbort === 'function' ? sleepWithAbort : async (ms: number) => await sleep(ms);
+
+/** Waits for a task with the node's waiting options, logging its progress through n8n's logger. */
 export async function waitWithProgress(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -14,7 +15,6 @@ export async function waitWithProgress(
 	task: { adom: string; tid: number; includeRaw: boolean; signal?: AbortSignal },
 ): Promise<WaitResult> {
 	const settings = readWaitSettings(context, itemIndex);
-	const abortableSleep = typeof sleepWithAbort === 'function' ? sleepWithAbort : async (ms: number) => await sleep(ms);
 
 	return await waitForTask(client, task.adom, task.tid, {
 		...settings,

@@ -9,6 +9,7 @@ import {
 } from './errors';
 import { type NormalizeOptions, readTaskResult, type TaskResult } from './normalize';
 import { readReply, type RpcReply } from './reply';
+import { DEFAULT_RETRY_POLICY, defaultSleep, mayRepeat, type RetryPolicy, type Sleep, withRetries } from './retry';
 import { createdTaskSchema, type SystemStatus, systemStatusSchema } from './schemas';
 import type { TimeRange } from './timeRange';
 import { JsonRpcTransport, type RpcRequest } from './transport';
@@ -33,6 +34,13 @@ export interface ClientLogger {
 	warn(message: string, meta?: Record<string, unknown>): void;
 }
 
+export interface ClientOptions {
+	logger?: ClientLogger;
+	/** Pause between retries; must reject when its signal aborts. */
+	sleep?: Sleep;
+	retry?: RetryPolicy;
+}
+
 const SILENT_LOGGER: ClientLogger = { debug: () => {}, warn: () => {} };
 
 const REDACTED = '[redacted]';
@@ -55,14 +63,20 @@ export class FortiAnalyzerClient {
 
 	private readonly logger: ClientLogger;
 
+	private readonly sleep: Sleep;
+
+	private readonly retryPolicy: RetryPolicy;
+
 	private session: Promise<string> | undefined;
 
 	/** Every session id this client received, so that none of them can leak through an error message. */
 	private readonly sessionIds = new Set<string>();
 
-	constructor(settings: ConnectionSettings, logger: ClientLogger = SILENT_LOGGER) {
+	constructor(settings: ConnectionSettings, options: ClientOptions = {}) {
 		this.settings = settings;
-		this.logger = logger;
+		this.logger = options.logger ?? SILENT_LOGGER;
+		this.sleep = options.sleep ?? defaultSleep;
+		this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
 		this.transport = new JsonRpcTransport(settings);
 	}
 
@@ -154,7 +168,7 @@ export class FortiAnalyzerClient {
 		return this.withoutSecretsAsync(async () => {
 			const used: SessionUse = {};
 			try {
-				return await this.send(request, context, used);
+				return await this.sendWithRetries(request, context, used);
 			} catch (error) {
 				if (!(error instanceof PermissionError)) throw error;
 
@@ -162,6 +176,24 @@ export class FortiAnalyzerClient {
 					? this.retryWithNewSession(request, context, error, used.session)
 					: this.explainApiKeyRejection(request, error);
 			}
+		});
+	}
+
+	/** Sends a request, repeating it after a transient failure when repeating is safe (see `mayRepeat`). */
+	private async sendWithRetries(request: Omit<RpcRequest, 'session'>, context: ErrorContext, used: SessionUse): Promise<RpcReply> {
+		return await withRetries(() => this.send(request, context, used), {
+			policy: this.retryPolicy,
+			sleep: this.sleep,
+			signal: request.signal,
+			canRetry: (error) => mayRepeat(request.method, error),
+			onRetry: (error, attempt, delayMs) => {
+				this.logger.warn(`FortiAnalyzer request failed, retrying in ${delayMs} ms`, {
+					apiUrl: request.url,
+					tid: context.tid,
+					attempt,
+					error: this.redact(error.message),
+				});
+			},
 		});
 	}
 
@@ -191,7 +223,7 @@ export class FortiAnalyzerClient {
 			this.logger.debug('FortiAnalyzer session is stale, logging in again', { endpoint: this.endpoint });
 		}
 		try {
-			return await this.send(request, context);
+			return await this.sendWithRetries(request, context, {});
 		} catch (error) {
 			if (error instanceof PermissionError) throw firstError;
 			throw error;

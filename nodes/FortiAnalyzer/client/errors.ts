@@ -13,6 +13,8 @@ export type FortiAnalyzerErrorKind =
 	| 'wait-timeout'
 	| 'cancelled'
 	| 'not-done'
+	| 'busy'
+	| 'stalled'
 	| 'malformed-response'
 	| 'http'
 	| 'tls'
@@ -163,4 +165,28 @@ export function formatSeconds(ms: number): string {
 /** Fetch Results found the task below 100 % and the user asked for an error in that case. */
 export class TaskNotDoneError extends FortiAnalyzerError {
 	override readonly kind = 'not-done';
+}
+
+/** FortiAnalyzer has no free slot for another task right now; the request created nothing. */
+export class BusyError extends FortiAnalyzerError {
+	override readonly kind = 'busy';
+}
+
+/** A task's percentage did not move for longer than the stall timeout. */
+export class TaskStalledError extends FortiAnalyzerError {
+	override readonly kind = 'stalled';
+
+	readonly percentage: number;
+
+	readonly stalledForMs: number;
+
+	constructor(tid: number, percentage: number, stalledForMs: number, context: ErrorContext) {
+		super(
+			`Task ${tid} has been stuck at ${percentage} % for ${formatSeconds(stalledForMs)}, so waiting stopped`,
+			{ ...context, tid },
+			'FortiAnalyzer may be overloaded or the task may be stuck: try again later, narrow the time range, or raise "Stall Timeout"',
+		);
+		this.percentage = percentage;
+		this.stalledForMs = stalledForMs;
+	}
 }

@@ -3,6 +3,7 @@ export * from './connection';
 export * from './errors';
 export * from './normalize';
 export * from './reply';
+export * from './retry';
 export * from './schemas';
 export * from './timeRange';
 export * from './transport';

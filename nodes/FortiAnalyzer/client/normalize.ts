@@ -79,14 +79,19 @@ function readApiver3Result(result: unknown, options: NormalizeOptions, context: 
 
 	const percentage = clampPercentage(parsed.data.percentage);
 	const threats = parsed.data.data.map((row, index) => normalizeApiver3Row(row, index, options, context));
+	const total = parsed.data['total-count-all'];
+
+	// FortiAnalyzer 7.6.7 was seen to report 100 % with an empty page while its own count said rows exist;
+	// such a page is not final, so the task counts as still running.
+	const emptyButCounted = threats.length === 0 && total !== null && total > (options.firstRank ?? 1) - 1;
 
 	return {
 		tid: options.tid,
 		adom: options.adom,
 		percentage,
-		done: percentage >= 100,
+		done: percentage >= 100 && !emptyButCounted,
 		threats,
-		total: parsed.data['total-count-all'],
+		total,
 		dialect: 'apiver3',
 	};
 }

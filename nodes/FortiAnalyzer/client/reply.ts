@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
 	ApiError,
 	AuthenticationError,
+	BusyError,
 	type ErrorContext,
 	type FortiAnalyzerError,
 	MalformedResponseError,
@@ -75,6 +76,10 @@ export function errorForStatus(code: number, message: string, context: ErrorCont
 			withStatus,
 			'Check that the API admin has JSON API access (rpc-permit read or read-write), FortiView read permission and access to this ADOM, and that n8n connects from one of its trusted hosts',
 		);
+	}
+
+	if (/no (available|free) (slot|task)|too many (tasks|requests)|server busy/i.test(message)) {
+		return new BusyError('FortiAnalyzer has no free task slot', withStatus, 'Too many FortiView or log searches run at once; run fewer in parallel');
 	}
 
 	if (isTaskNotFound(code, message, context)) {

@@ -1,9 +1,8 @@
 import type { FortiAnalyzerClient } from './client';
-import { CancelledError, WaitTimeoutError } from './errors';
+import { CancelledError, TaskStalledError, WaitTimeoutError } from './errors';
+import type { Sleep } from './retry';
 import type { NormalizeOptions, TaskResult } from './normalize';
 
-/** A sleep that ends early, by rejecting, when the signal aborts; n8n-workflow's `sleepWithAbort` fits. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface WaitProgress {
 	tid: number;
@@ -19,6 +18,8 @@ export interface WaitOptions {
 	minIntervalMs?: number;
 	/** Longest pause between two polls, in milliseconds. Default 5000. */
 	maxIntervalMs?: number;
+	/** Give up when the percentage has not moved for this many milliseconds, independent of the deadline. */
+	stallTimeoutMs?: number;
 	sleep: Sleep;
 	signal?: AbortSignal;
 	onProgress?: (progress: WaitProgress) => void;
@@ -35,7 +36,8 @@ export interface WaitResult extends TaskResult {
  * Polls a task until FortiAnalyzer reports 100 %. The first poll is immediate. Later pauses follow the
  * progress rate: the time the task still needs at its observed speed, kept between the minimum and maximum
  * interval, and growing by half each poll while the percentage does not move. Throws `WaitTimeoutError` at
- * the deadline and `CancelledError` as soon as the signal aborts.
+ * the deadline, `TaskStalledError` when the percentage stands still for the stall timeout, and
+ * `CancelledError` as soon as the signal aborts.
  */
 export async function waitForTask(
 	client: FortiAnalyzerClient,
@@ -51,6 +53,7 @@ export async function waitForTask(
 	let polls = 0;
 	let interval = minInterval;
 	let previous: { percentage: number; at: number } | undefined;
+	let lastMove = { percentage: -1, at: startedAt };
 
 	for (;;) {
 		throwIfCancelled(options.signal, tid, client.endpoint);
@@ -62,6 +65,12 @@ export async function waitForTask(
 		options.onProgress?.({ tid, percentage: result.percentage, elapsedMs, polls });
 
 		if (result.done) return { ...result, elapsedMs, polls };
+
+		if (result.percentage !== lastMove.percentage) lastMove = { percentage: result.percentage, at: polledAt };
+		const stalledForMs = polledAt - lastMove.at;
+		if (options.stallTimeoutMs !== undefined && stalledForMs >= options.stallTimeoutMs) {
+			throw new TaskStalledError(tid, result.percentage, stalledForMs, { endpoint: client.endpoint, tid });
+		}
 
 		const remainingMs = options.maxWaitMs - elapsedMs;
 		if (remainingMs <= 0) {

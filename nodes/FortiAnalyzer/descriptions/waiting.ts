@@ -32,5 +32,13 @@ export const waitOptionsField: INodeProperties = {
 			default: 5,
 			description: 'Longest pause between two polls; the pause follows the progress FortiAnalyzer reports',
 		},
+		{
+			displayName: 'Stall Timeout (Seconds)',
+			name: 'stallTimeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description: 'Stop waiting with an error when the percentage has not moved for this many seconds, even before Max Wait Time',
+		},
 	],
 };

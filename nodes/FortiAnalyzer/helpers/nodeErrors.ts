@@ -3,7 +3,7 @@ import { type INode, type JsonObject, NodeApiError, NodeOperationError } from 'n
 import { FortiAnalyzerError } from '../client';
 
 /** Kinds of failure that come from the user's input or choices rather than from FortiAnalyzer. */
-const OPERATION_KINDS = new Set(['invalid-input', 'wait-timeout', 'cancelled', 'not-done']);
+const OPERATION_KINDS = new Set(['invalid-input', 'wait-timeout', 'stalled', 'cancelled', 'not-done']);
 
 /**
  * Turns any failure into the n8n error for the item: `NodeOperationError` for input and waiting problems,

@@ -80,6 +80,7 @@ export interface WaitSettings {
 	maxWaitMs: number;
 	minIntervalMs: number;
 	maxIntervalMs: number;
+	stallTimeoutMs: number;
 }
 
 export function readWaitSettings(context: IExecuteFunctions, itemIndex: number): WaitSettings {
@@ -89,6 +90,7 @@ export function readWaitSettings(context: IExecuteFunctions, itemIndex: number):
 		maxWaitMs: positiveNumber(options.maxWaitSeconds, 120) * 1000,
 		minIntervalMs: positiveNumber(options.minPollIntervalMs, 200),
 		maxIntervalMs: positiveNumber(options.maxPollIntervalSeconds, 5) * 1000,
+		stallTimeoutMs: positiveNumber(options.stallTimeoutSeconds, 60) * 1000,
 	};
 }
 
