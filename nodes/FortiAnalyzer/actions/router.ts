@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { abortableSleep } from './waiting';
-import { FortiAnalyzerClient, FortiAnalyzerError } from '../client';
+import { CancelledError, FortiAnalyzerClient, FortiAnalyzerError } from '../client';
 import { connectionSettings, defaultAdom } from '../helpers/connection';
 import { errorDetails, toNodeError } from '../helpers/nodeErrors';
 import { isOperationName, operations } from './operations';
@@ -40,6 +40,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 				const results = await operation.execute.call(this, itemIndex, context);
 				for (const json of results) output.push({ json, pairedItem: { item: itemIndex } });
 			} catch (error) {
+				// n8n-core marks a run as canceled only for an error named "...Cancelled...", so that one passes as is.
+				if (context.signal?.aborted) throw error instanceof CancelledError ? error : new CancelledError('The execution was cancelled', {});
 				if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
 				output.push(errorItem(this, error, itemIndex));
 			}
