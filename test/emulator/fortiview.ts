@@ -3,6 +3,7 @@
  * (`get`) and cancels (`delete`) tasks and responds in the ADOM's dialect. Only the `top-threats` view exists.
  */
 import type { Identity } from './auth';
+import { bulkTotals } from './bulk';
 import { aggregateThreats, partialTotals } from './dataset';
 import { restrictToDevices } from './devices';
 import {
@@ -71,7 +72,9 @@ function dispatch(call: TaskCall, tidText: string | undefined): JsonObject {
 function createTask(call: TaskCall): JsonObject {
 	const { request, adom, state } = call;
 	const query = parseTopThreatsQuery(request.params);
-	const totals = restrictToDevices(aggregateThreats(adom, query.window), query.devices);
+	const bulkCount = state.bulkThreats[adom];
+	const aggregate = bulkCount === undefined ? aggregateThreats(adom, query.window) : bulkTotals(bulkCount);
+	const totals = restrictToDevices(aggregate, query.devices);
 
 	const task = state.tasks.create(adom, query, totals, state.taskDurationMs);
 	state.counters.tasksCreated++;

@@ -23,6 +23,7 @@ export class EmulatorState {
 	readonly users: readonly EmulatorUser[];
 	readonly apiKeys: readonly EmulatorApiKey[];
 	readonly percentageAsString: boolean;
+	readonly bulkThreats: Readonly<Record<string, number>>;
 
 	readonly sessions: SessionStore;
 	readonly tasks: TaskStore;
@@ -40,6 +41,7 @@ export class EmulatorState {
 		this.users = [...(options.users ?? DEFAULT_USERS)];
 		this.apiKeys = [...(options.apiKeys ?? DEFAULT_API_KEYS)];
 		this.percentageAsString = options.percentageAsString ?? false;
+		this.bulkThreats = { ...options.bulkThreats };
 		this.dialect = options.dialect ?? 'apiver3';
 		this.adomDialects = { ...(options.adomDialects ?? DEFAULT_ADOM_DIALECTS) };
 		this.taskDurationMs = checkDuration(options.taskDurationMs ?? DEFAULT_TASK_DURATION_MS, 'taskDurationMs');

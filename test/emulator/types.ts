@@ -52,6 +52,8 @@ export interface EmulatorOptions {
 	sessionIdleTimeoutMs?: number;
 	/** Send the apiver-3 `percentage` as a string (`"42"`), as some builds do; default false. */
 	percentageAsString?: boolean;
+	/** ADOMs that return this many synthetic threats instead of the catalogue, e.g. `{ bulk: 20000 }`; add them to `adoms`. */
+	bulkThreats?: Record<string, number>;
 	/** Administrators who log in with a password; default the demo user and the user without FortiView permission. */
 	users?: EmulatorUser[];
 	/** API keys; default the demo key and the key without FortiView permission. */

@@ -2,27 +2,39 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { threatOutput } from '../helpers/output';
 import { readAdom, readOutputOptions, readQuery } from '../helpers/parameters';
+import { collectAllThreats, runTask } from './paging';
 import type { OperationContext } from './types';
-import { deleteTaskQuietly, waitWithProgress } from './waiting';
 
-export const description: INodeProperties[] = [];
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to return all results or only up to a given limit. FortiAnalyzer returns at most 1000 threats per task, so all results take one task per 1000 threats.',
+		displayOptions: { show: { operation: ['getTopThreats'] } },
+	},
+];
 
 /** Creates a task, waits for it, emits its threats and deletes the task, also when anything fails. */
 export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject[]> {
 	const adom = readAdom(this, itemIndex, context.defaultAdom);
-	const query = readQuery(this, itemIndex, new Date());
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const query = readQuery(this, itemIndex, new Date(), { withLimit: !returnAll });
 	const output = readOutputOptions(this, itemIndex);
+	const task = { adom, query, includeRaw: output.includeRaw };
 
-	const tid = await context.client.createTopThreatsTask(adom, query, context.signal);
-	try {
-		const result = await waitWithProgress(this, itemIndex, context.client, {
-			adom,
-			tid,
-			includeRaw: output.includeRaw,
-			signal: context.signal,
+	if (!returnAll) return threatOutput(await runTask(this, itemIndex, context, task), output);
+
+	const collected = await collectAllThreats(this, itemIndex, context, task);
+	if (collected.totalMoved) {
+		this.addExecutionHints?.({
+			message: `FortiAnalyzer's total changed while paging through ADOM ${adom}; some threats may be missing or repeated`,
+			type: 'warning',
+			location: 'outputPane',
 		});
-		return threatOutput(result, output);
-	} finally {
-		await deleteTaskQuietly(this, context.client, adom, tid);
 	}
+
+	return threatOutput(collected, output, { pages: collected.pages, totalMoved: collected.totalMoved });
 }

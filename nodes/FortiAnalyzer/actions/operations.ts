@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { adomField, tidField } from '../descriptions/common';
+import { executionOptionsField } from '../descriptions/execution';
 import { outputOptionsField } from '../descriptions/output';
 import { queryFields } from '../descriptions/query';
 import { waitOptionsField } from '../descriptions/waiting';
@@ -61,7 +62,7 @@ const operationField: INodeProperties = {
 
 const onlyFor = (field: INodeProperties, names: OperationName[]): INodeProperties => ({
 	...field,
-	displayOptions: { show: { ...field.displayOptions?.show, operation: names } },
+	displayOptions: { ...field.displayOptions, show: { ...field.displayOptions?.show, operation: names } },
 });
 
 /** Every parameter of the node, each shown only for the operations it applies to. */
@@ -69,9 +70,12 @@ export const nodeProperties: INodeProperties[] = [
 	operationField,
 	onlyFor(adomField, ['createTask', 'fetchResults', 'waitUntilDone', 'getTopThreats', 'cancelTask']),
 	onlyFor(tidField, ['fetchResults', 'waitUntilDone', 'cancelTask']),
+	// Return All comes before the query fields because Limit's display depends on it.
+	...getTopThreats.description,
 	...queryFields.map((field) => onlyFor(field, ['createTask', 'getTopThreats'])),
 	...fetchResults.description,
 	...waitUntilDone.description,
 	onlyFor(waitOptionsField, ['waitUntilDone', 'getTopThreats']),
 	onlyFor(outputOptionsField, ['fetchResults', 'waitUntilDone', 'getTopThreats']),
+	executionOptionsField,
 ];

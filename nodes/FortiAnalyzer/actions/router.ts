@@ -1,31 +1,40 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { abortableSleep } from './waiting';
 import { CancelledError, FortiAnalyzerClient, FortiAnalyzerError } from '../client';
 import { connectionSettings, defaultAdom } from '../helpers/connection';
 import { errorDetails, toNodeError } from '../helpers/nodeErrors';
+import { runWithConcurrency } from './concurrency';
 import { isOperationName, operations } from './operations';
 import type { OperationContext } from './types';
+import { abortableSleep } from './waiting';
+
+/**
+ * Two items at a time. NOTE: Fortinet documents no limit on concurrent FortiView tasks; two is an estimate that
+ * leaves room for GUI users and other automations on the same FortiAnalyzer.
+ */
+export const DEFAULT_PARALLEL_ITEMS = 2;
+
+export const MAX_PARALLEL_ITEMS = 10;
 
 /**
  * Runs the chosen operation for every input item with one FortiAnalyzer client, so all items share one
- * login and its keep-alive connections, and logs out when the node is done, also when it failed. Each output
- * item is paired with the input item it came from. Under continue-on-fail a failing item becomes an error
- * item and the next item runs.
+ * login and its keep-alive connections (at most one per parallel item), and logs out when the node is done,
+ * also when it failed. Each output item is paired with the input item it came from, in input order. Under
+ * continue-on-fail a failing item becomes an error item and the other items still run.
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operationName = this.getNodeParameter('operation', 0);
 	if (!isOperationName(operationName)) throw toNodeError(this.getNode(), new Error(`Unknown operation "${String(operationName)}"`), 0);
 	const operation = operations[operationName];
+	const parallelItems = readParallelItems(this);
 
-	const output: INodeExecutionData[] = [];
 	const credentials = await this.getCredentials('fortiAnalyzerApi');
 
 	let context: OperationContext;
 	try {
 		context = {
-			client: new FortiAnalyzerClient(connectionSettings(credentials), { logger: this.logger, sleep: abortableSleep }),
+			client: new FortiAnalyzerClient(connectionSettings(credentials, parallelItems), { logger: this.logger, sleep: abortableSleep }),
 			defaultAdom: defaultAdom(credentials),
 			signal: cancelSignal(this),
 		};
@@ -34,23 +43,46 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		return [items.map((_, itemIndex) => errorItem(this, error, itemIndex))];
 	}
 
+	const continueOnFail = this.continueOnFail();
+	let outcomes;
 	try {
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const results = await operation.execute.call(this, itemIndex, context);
-				for (const json of results) output.push({ json, pairedItem: { item: itemIndex } });
-			} catch (error) {
-				// n8n-core marks a run as canceled only for an error named "...Cancelled...", so that one passes as is.
-				if (context.signal?.aborted) throw error instanceof CancelledError ? error : new CancelledError('The execution was cancelled', {});
-				if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
-				output.push(errorItem(this, error, itemIndex));
-			}
-		}
+		outcomes = await runWithConcurrency(
+			items.length,
+			parallelItems,
+			async (itemIndex) => await operation.execute.call(this, itemIndex, context),
+			() => !continueOnFail || context.signal?.aborted === true,
+		);
 	} finally {
 		await context.client.close();
 	}
 
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < outcomes.length; itemIndex++) {
+		const outcome = outcomes[itemIndex];
+		if (!outcome) continue;
+
+		if (outcome.ok) {
+			for (const json of outcome.value) output.push({ json, pairedItem: { item: itemIndex } });
+			continue;
+		}
+
+		// n8n-core marks a run as canceled only for an error named "...Cancelled...", so that one passes as is.
+		if (context.signal?.aborted) {
+			throw outcome.error instanceof CancelledError ? outcome.error : new CancelledError('The execution was cancelled', {});
+		}
+		if (!continueOnFail) throw toNodeError(this.getNode(), outcome.error, itemIndex);
+		output.push(errorItem(this, outcome.error, itemIndex));
+	}
+
 	return [output];
+}
+
+function readParallelItems(context: IExecuteFunctions): number {
+	const options = context.getNodeParameter('executionOptions', 0, {}) as IDataObject;
+	const value = options.parallelItems;
+	if (typeof value !== 'number' || !Number.isInteger(value)) return DEFAULT_PARALLEL_ITEMS;
+
+	return Math.min(MAX_PARALLEL_ITEMS, Math.max(1, value));
 }
 
 function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {

@@ -61,6 +61,7 @@ export const queryFields: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 1000, numberPrecision: 0 },
 		default: 50,
 		description: 'Max number of threats to return; FortiAnalyzer returns at most 1000 per task',
+		displayOptions: { hide: { returnAll: [true] } },
 	},
 	{
 		displayName: 'Query Options',

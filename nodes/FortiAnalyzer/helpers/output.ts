@@ -5,12 +5,19 @@ import type { OutputOptions } from './parameters';
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
 
-/** Applies the output options to a finished task: the threat items, or one summary item. */
-export function threatOutput(result: TaskResult, options: OutputOptions, extra: IDataObject = {}): IDataObject[] {
+/**
+ * Applies the output options to a finished task: the threat items, or one summary item that also carries
+ * `summaryFields`. Threat objects are passed on, not copied, so memory grows only with the rows kept.
+ */
+export function threatOutput(
+	result: Pick<TaskResult, 'tid' | 'adom' | 'threats' | 'total'>,
+	options: OutputOptions,
+	summaryFields: IDataObject = {},
+): IDataObject[] {
 	const threats = result.threats.filter((threat) => keepThreat(threat, options));
-	if (options.mode === 'summary') return [summarize(result, threats, extra)];
+	if (options.mode === 'summary') return [summarize(result, threats, summaryFields)];
 
-	return threats.map((threat) => ({ ...threat, ...extra }) as unknown as IDataObject);
+	return threats as unknown as IDataObject[];
 }
 
 function keepThreat(threat: Threat, options: OutputOptions): boolean {
@@ -20,7 +27,7 @@ function keepThreat(threat: Threat, options: OutputOptions): boolean {
 	return threat.severity !== null && SEVERITY_RANK[threat.severity] >= SEVERITY_RANK[options.minimumSeverity];
 }
 
-function summarize(result: TaskResult, threats: Threat[], extra: IDataObject): IDataObject {
+function summarize(result: Pick<TaskResult, 'tid' | 'adom' | 'total'>, threats: Threat[], extra: IDataObject): IDataObject {
 	const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
 	for (const threat of threats) {
 		if (threat.severity) bySeverity[threat.severity] += 1;

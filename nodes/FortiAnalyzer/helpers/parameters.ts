@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	absoluteTimeRange,
+	MAX_LIMIT,
 	parseDevices,
 	relativeTimeRange,
 	type Severity,
@@ -26,7 +27,8 @@ export function readTid(context: IExecuteFunctions, itemIndex: number): number {
 	return validateTid(context.getNodeParameter('tid', itemIndex));
 }
 
-export function readQuery(context: IExecuteFunctions, itemIndex: number, now: Date): TopThreatsQuery {
+/** Reads the task parameters; without `withLimit` (Return All) the page size is FortiAnalyzer's maximum. */
+export function readQuery(context: IExecuteFunctions, itemIndex: number, now: Date, { withLimit = true } = {}): TopThreatsQuery {
 	const options = context.getNodeParameter('queryOptions', itemIndex, {}) as IDataObject;
 	const timezone = validateTimezone(nonEmptyString(options.timezone) ?? context.getTimezone());
 
@@ -52,7 +54,7 @@ export function readQuery(context: IExecuteFunctions, itemIndex: number, now: Da
 		timeRange,
 		devices: parseDevices(options.devices),
 		filter: filter === '' ? undefined : filter,
-		limit: validateLimit(context.getNodeParameter('limit', itemIndex)),
+		limit: withLimit ? validateLimit(context.getNodeParameter('limit', itemIndex)) : MAX_LIMIT,
 		sort: { field: validateSortField(options.sortBy ?? 'threatweight'), order },
 	};
 }

@@ -1,0 +1,91 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { MAX_LIMIT, type Threat, type TopThreatsQuery } from '../client';
+import type { OperationContext } from './types';
+import { deleteTaskQuietly, waitWithProgress } from './waiting';
+
+export interface CollectedThreats {
+	tid: number;
+	adom: string;
+	threats: Threat[];
+	/** FortiAnalyzer's count of all matching threats, from the last page. */
+	total: number | null;
+	/** True when FortiAnalyzer's total changed between pages, so rows may be missing or repeated. */
+	totalMoved: boolean;
+	pages: number;
+	durationMs: number;
+}
+
+/** Stops paging when FortiAnalyzer ignores `offset` and reports no total, rather than looping for ever. */
+const MAX_PAGES_WITHOUT_TOTAL = 100;
+
+/**
+ * Runs one task (create, wait, fetch, delete) and returns its threats, ranked from `offset + 1`. The task is
+ * deleted also when waiting fails or the execution is cancelled.
+ */
+export async function runTask(
+	node: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+	task: { adom: string; query: TopThreatsQuery; includeRaw: boolean },
+) {
+	const tid = await context.client.createTopThreatsTask(task.adom, task.query, context.signal);
+	try {
+		return await waitWithProgress(node, itemIndex, context.client, {
+			adom: task.adom,
+			tid,
+			includeRaw: task.includeRaw,
+			firstRank: (task.query.offset ?? 0) + 1,
+			signal: context.signal,
+		});
+	} finally {
+		await deleteTaskQuietly(node, context.client, task.adom, tid);
+	}
+}
+
+/**
+ * Collects every matching threat. FortiAnalyzer returns at most 1000 rows per task and pages are set when a task
+ * is created, so each page is a new task with a growing `offset` and `count-total`. Paging stops when the rows
+ * reach the total or a page comes back short.
+ */
+export async function collectAllThreats(
+	node: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+	task: { adom: string; query: TopThreatsQuery; includeRaw: boolean },
+): Promise<CollectedThreats> {
+	const threats: Threat[] = [];
+	let total: number | null = null;
+	let totalMoved = false;
+	let pages = 0;
+	let tid = 0;
+	let durationMs = 0;
+
+	for (;;) {
+		const offset = threats.length;
+		const page = await runTask(node, itemIndex, context, {
+			...task,
+			query: { ...task.query, limit: MAX_LIMIT, offset, countTotal: true },
+		});
+		pages += 1;
+		tid = page.tid;
+		durationMs += page.elapsedMs;
+
+		if (total !== null && page.total !== null && page.total !== total) {
+			totalMoved = true;
+			node.logger.warn(`FortiAnalyzer's total moved from ${total} to ${page.total} between pages; rows may be missing or repeated`, {
+				adom: task.adom,
+				tid: page.tid,
+				offset,
+			});
+		}
+		total = page.total ?? total;
+		for (const threat of page.threats) threats.push(threat);
+
+		const short = page.threats.length < MAX_LIMIT;
+		const complete = total !== null && threats.length >= total;
+		if (short || complete || (total === null && pages >= MAX_PAGES_WITHOUT_TOTAL)) break;
+	}
+
+	return { tid, adom: task.adom, threats, total, totalMoved, pages, durationMs };
+}
