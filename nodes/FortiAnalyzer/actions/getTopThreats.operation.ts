@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { threatOutput } from '../helpers/output';
+import { keepThreat, threatOutput } from '../helpers/output';
 import { readAdom, readOutputOptions, readQuery } from '../helpers/parameters';
 import { collectAllThreats, runTask } from './paging';
 import type { OperationContext } from './types';
@@ -27,7 +27,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 
 	if (!returnAll) return threatOutput(await runTask(this, itemIndex, context, task), output);
 
-	const collected = await collectAllThreats(this, itemIndex, context, task);
+	const collected = await collectAllThreats(this, itemIndex, context, task, (threat) => keepThreat(threat, output));
 	if (collected.totalMoved) {
 		this.addExecutionHints?.({
 			message: `FortiAnalyzer's total changed while paging through ADOM ${adom}; some threats may be missing or repeated`,

@@ -46,15 +46,18 @@ export async function runTask(
 /**
  * Collects every matching threat. FortiAnalyzer returns at most 1000 rows per task and pages are set when a task
  * is created, so each page is a new task with a growing `offset` and `count-total`. Paging stops when the rows
- * reach the total or a page comes back short.
+ * reach the total or a page comes back short. Only threats that pass `keep` are held, so memory grows with
+ * the threats kept rather than with every row read.
  */
 export async function collectAllThreats(
 	node: IExecuteFunctions,
 	itemIndex: number,
 	context: OperationContext,
 	task: { adom: string; query: TopThreatsQuery; includeRaw: boolean },
+	keep: (threat: Threat) => boolean = () => true,
 ): Promise<CollectedThreats> {
 	const threats: Threat[] = [];
+	let rowsSeen = 0;
 	let total: number | null = null;
 	let totalMoved = false;
 	let pages = 0;
@@ -62,7 +65,7 @@ export async function collectAllThreats(
 	let durationMs = 0;
 
 	for (;;) {
-		const offset = threats.length;
+		const offset = rowsSeen;
 		const page = await runTask(node, itemIndex, context, {
 			...task,
 			query: { ...task.query, limit: MAX_LIMIT, offset, countTotal: true },
@@ -80,10 +83,13 @@ export async function collectAllThreats(
 			});
 		}
 		total = page.total ?? total;
-		for (const threat of page.threats) threats.push(threat);
+		rowsSeen += page.threats.length;
+		for (const threat of page.threats) {
+			if (keep(threat)) threats.push(threat);
+		}
 
 		const short = page.threats.length < MAX_LIMIT;
-		const complete = total !== null && threats.length >= total;
+		const complete = total !== null && rowsSeen >= total;
 		if (short || complete || (total === null && pages >= MAX_PAGES_WITHOUT_TOTAL)) break;
 	}
 

@@ -20,7 +20,8 @@ export function threatOutput(
 	return threats as unknown as IDataObject[];
 }
 
-function keepThreat(threat: Threat, options: OutputOptions): boolean {
+/** Reports whether a threat passes the minimum severity and only-detected options. */
+export function keepThreat(threat: Threat, options: OutputOptions): boolean {
 	if (options.onlyDetected && !((threat.detected ?? 0) > 0)) return false;
 	if (options.minimumSeverity === 'info') return true;
 
