@@ -192,13 +192,13 @@ function clampPercentage(percentage: number): number {
 }
 
 interface SchemaIssue {
-	path: Array<string | number>;
+	path: PropertyKey[];
 	message: string;
 }
 
 function malformed(what: string, issues: SchemaIssue[], context: ErrorContext): MalformedResponseError {
 	const first = issues[0];
-	const field = first && first.path.length > 0 ? ` at "${first.path.join('.')}"` : '';
+	const field = first && first.path.length > 0 ? ` at "${first.path.map(String).join('.')}"` : '';
 	const reason = first ? `: ${first.message}${field}` : '';
 
 	return new MalformedResponseError(`FortiAnalyzer returned an unreadable ${what}${reason}`, context);

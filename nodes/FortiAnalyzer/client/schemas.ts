@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 /**
  * Schemas for every FortiAnalyzer response the client reads. They are the single source of truth for what
@@ -10,21 +10,29 @@ import { z } from 'zod';
  * FortiAnalyzer 7.4 and 7.6 send most numbers as strings, so numeric fields accept both.
  */
 
-/** A number, or a string holding a decimal number (FortiAnalyzer 7.4/7.6 send counts as strings). */
-export const numeric = z.union([
-	z.number().finite(),
-	z
-		.string()
-		.trim()
-		.regex(/^-?\d+(\.\d+)?$/, 'expected a number')
-		.transform(Number),
-]);
+const DECIMAL = /^\s*-?\d+(\.\d+)?\s*$/;
+
+/**
+ * A number, or a string holding a decimal number (FortiAnalyzer 7.4/7.6 send counts as strings). One custom
+ * check instead of a union of two schemas, because unions cost about ten times as much on a 1000-row page.
+ */
+export const numeric = z.custom<number | string>(
+	(value) => (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && DECIMAL.test(value)),
+	{ message: 'expected a number' },
+).transform((value) => Number(value));
 
 /** A count that may be missing or empty; both become `null` rather than an invented 0. */
 const optionalCount = z
-	.union([numeric, z.literal(''), z.null()])
-	.optional()
-	.transform((value) => (typeof value === 'number' ? value : null));
+	.custom<number | string | null | undefined>(
+		(value) =>
+			value === undefined ||
+			value === null ||
+			value === '' ||
+			(typeof value === 'number' && Number.isFinite(value)) ||
+			(typeof value === 'string' && DECIMAL.test(value)),
+		{ message: 'expected a number or nothing' },
+	)
+	.transform((value) => (value === undefined || value === null || value === '' ? null : Number(value)));
 
 export const statusSchema = z.object({
 	code: numeric,
@@ -68,19 +76,17 @@ export const taskIdSchema = z
 /** The reply to `add .../top-threats/run`: `result.tid`, or `result[0].data.tid` in the list form. */
 export const createdTaskSchema = z.object({ tid: taskIdSchema }).passthrough();
 
-/** A top-threats row as FortiAnalyzer 7.4/7.6 return it (apiver 3), numbers as strings. */
-export const apiver3RowSchema = z
-	.object({
-		threat: z.string(),
-		threattype: z.string().optional().default(''),
-		threatlevel: optionalCount,
-		level_s: z.string().optional(),
-		threatweight: optionalCount,
-		incidents: numeric,
-		incident_block: optionalCount,
-		incident_pass: optionalCount,
-	})
-	.passthrough();
+/** A top-threats row as FortiAnalyzer 7.4/7.6 return it (apiver 3), numbers as strings. Other keys are dropped. */
+export const apiver3RowSchema = z.object({
+	threat: z.string(),
+	threattype: z.string().optional().default(''),
+	threatlevel: optionalCount,
+	level_s: z.string().optional(),
+	threatweight: optionalCount,
+	incidents: numeric,
+	incident_block: optionalCount,
+	incident_pass: optionalCount,
+});
 
 /** The apiver-3 fetch reply of a FortiView task. `percentage` is required by Fortinet's 7.6.7 API spec. */
 export const apiver3FetchSchema = z
@@ -95,18 +101,16 @@ export const apiver3FetchSchema = z
 export const severitySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 
 /** A threat in the documented shape of the FortiAnalyzer how-to documents, numbers as numbers. */
-export const documentedThreatSchema = z
-	.object({
-		threat: z.string(),
-		threattype: z.string().optional().default(''),
-		severity: z.string(),
-		incidents: numeric,
-		sources: optionalCount,
-		destinations: optionalCount,
-		blocked: optionalCount,
-		detected: optionalCount,
-	})
-	.passthrough();
+export const documentedThreatSchema = z.object({
+	threat: z.string(),
+	threattype: z.string().optional().default(''),
+	severity: z.string(),
+	incidents: numeric,
+	sources: optionalCount,
+	destinations: optionalCount,
+	blocked: optionalCount,
+	detected: optionalCount,
+});
 
 /** `result[0].data` of a fetch in the documented shape. */
 export const documentedFetchSchema = z
