@@ -6,13 +6,14 @@ import { outputOptionsField } from '../descriptions/output';
 import { queryFields } from '../descriptions/query';
 import { waitOptionsField } from '../descriptions/waiting';
 import * as cancelTask from './cancelTask.operation';
+import * as comparePeriods from './comparePeriods.operation';
 import * as createTask from './createTask.operation';
 import * as fetchResults from './fetchResults.operation';
 import * as getTopThreats from './getTopThreats.operation';
 import type { Operation } from './types';
 import * as waitUntilDone from './waitUntilDone.operation';
 
-export const operations = { createTask, fetchResults, waitUntilDone, getTopThreats, cancelTask } satisfies Record<string, Operation>;
+export const operations = { createTask, fetchResults, waitUntilDone, getTopThreats, cancelTask, comparePeriods } satisfies Record<string, Operation>;
 
 export type OperationName = keyof typeof operations;
 
@@ -31,6 +32,12 @@ const operationField: INodeProperties = {
 			value: 'cancelTask',
 			description: 'Cancel a running task and free its search slot',
 			action: 'Cancel a top threats task',
+		},
+		{
+			name: 'Compare Periods',
+			value: 'comparePeriods',
+			description: 'Compare the top threats of two periods: new, resolved, unblocked, escalated or persisting',
+			action: 'Compare the top threats of two periods',
 		},
 		{
 			name: 'Create Task',
@@ -65,17 +72,26 @@ const onlyFor = (field: INodeProperties, names: OperationName[]): INodePropertie
 	displayOptions: { ...field.displayOptions, show: { ...field.displayOptions?.show, operation: names } },
 });
 
+const hiddenFor = (field: INodeProperties, values: Record<string, string[]>): INodeProperties => ({
+	...field,
+	displayOptions: { ...field.displayOptions, hide: { ...field.displayOptions?.hide, ...values } },
+});
+
 /** Every parameter of the node, each shown only for the operations it applies to. */
 export const nodeProperties: INodeProperties[] = [
 	operationField,
-	onlyFor(adomField, ['createTask', 'fetchResults', 'waitUntilDone', 'getTopThreats', 'cancelTask']),
+	onlyFor(adomField, ['createTask', 'fetchResults', 'waitUntilDone', 'getTopThreats', 'cancelTask', 'comparePeriods']),
 	onlyFor(tidField, ['fetchResults', 'waitUntilDone', 'cancelTask']),
 	// Return All comes before the query fields because Limit's display depends on it.
 	...getTopThreats.description,
 	...queryFields.map((field) => onlyFor(field, ['createTask', 'getTopThreats'])),
+	// Compare Periods reads the current period from these fields, unless it compares two existing tasks.
+	comparePeriods.sourceField,
+	...queryFields.map((field) => hiddenFor(onlyFor(field, ['comparePeriods']), { compareSource: ['tasks'] })),
+	...comparePeriods.description,
 	...fetchResults.description,
 	...waitUntilDone.description,
-	onlyFor(waitOptionsField, ['waitUntilDone', 'getTopThreats']),
+	onlyFor(waitOptionsField, ['waitUntilDone', 'getTopThreats', 'comparePeriods']),
 	onlyFor(outputOptionsField, ['fetchResults', 'waitUntilDone', 'getTopThreats']),
 	executionOptionsField,
 ];

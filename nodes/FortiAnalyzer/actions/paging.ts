@@ -30,10 +30,12 @@ export async function runTask(
 	task: { adom: string; query: TopThreatsQuery; includeRaw: boolean },
 ) {
 	const tid = await context.client.createTopThreatsTask(task.adom, task.query, context.signal);
+	const createdAt = Date.now();
 	try {
 		return await waitWithProgress(node, itemIndex, context.client, {
 			adom: task.adom,
 			tid,
+			createdAt,
 			includeRaw: task.includeRaw,
 			firstRank: (task.query.offset ?? 0) + 1,
 			signal: context.signal,

@@ -12,7 +12,7 @@ export async function waitWithProgress(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	client: FortiAnalyzerClient,
-	task: { adom: string; tid: number; includeRaw: boolean; firstRank?: number; signal?: AbortSignal },
+	task: { adom: string; tid: number; includeRaw: boolean; firstRank?: number; createdAt?: number; signal?: AbortSignal },
 ): Promise<WaitResult> {
 	const settings = readWaitSettings(context, itemIndex);
 
@@ -20,6 +20,7 @@ export async function waitWithProgress(
 		...settings,
 		sleep: abortableSleep,
 		signal: task.signal,
+		createdAt: task.createdAt,
 		fetch: { includeRaw: task.includeRaw, firstRank: task.firstRank },
 		onProgress: ({ tid, percentage, elapsedMs, polls }) => {
 			context.logger.debug(`FortiAnalyzer task ${tid} at ${percentage} % after ${(elapsedMs / 1000).toFixed(1)} s`, {

@@ -20,6 +20,8 @@ export interface WaitOptions {
 	maxIntervalMs?: number;
 	/** Give up when the percentage has not moved for this many milliseconds, independent of the deadline. */
 	stallTimeoutMs?: number;
+	/** When the task was known to exist (same clock as `now`), e.g. when its create call returned; it sharpens the first estimate. */
+	createdAt?: number;
 	sleep: Sleep;
 	signal?: AbortSignal;
 	onProgress?: (progress: WaitProgress) => void;
@@ -52,12 +54,13 @@ export async function waitForTask(
 
 	let polls = 0;
 	let interval = minInterval;
-	let first: { percentage: number; at: number } | undefined;
+	let origin: Progress | undefined = options.createdAt === undefined ? undefined : { percentage: 0, at: options.createdAt };
 	let lastMove = { percentage: -1, at: startedAt };
 
 	for (;;) {
 		throwIfCancelled(options.signal, tid, client.endpoint);
 
+		const sentAt = now();
 		const result = await client.fetchTopThreatsTask(adom, tid, options.fetch, options.signal);
 		polls += 1;
 		const polledAt = now();
@@ -77,35 +80,37 @@ export async function waitForTask(
 			throw new WaitTimeoutError(tid, result.percentage, elapsedMs, { endpoint: client.endpoint, tid });
 		}
 
-		const latest = { percentage: result.percentage, at: polledAt };
-		first ??= latest;
-		interval = nextInterval(interval, first, latest, minInterval, maxInterval);
+		// FortiAnalyzer computed the percentage between sending and receiving: taking the send time for the latest
+		// poll and the receive time for the origin keeps the pace an upper bound.
+		origin ??= { percentage: result.percentage, at: polledAt };
+		interval = nextInterval(interval, origin, { percentage: result.percentage, at: sentAt }, minInterval, maxInterval);
 
 		await pause(Math.min(interval, remainingMs), options, tid, client.endpoint);
 	}
 }
 
+interface Progress {
+	percentage: number;
+	at: number;
+}
+
 /**
- * Estimates when the task reaches 100 % from the rate since the first poll, which averages out FortiAnalyzer's
- * whole-number percentages better than the last two polls alone. The estimate gets a 3 % and 20 ms margin,
- * so the next poll tends to land just after completion rather than just before it. Without progress the pause
- * grows by half.
+ * Returns the earliest time the task can finish if it keeps its pace, so a poll never lands long after
+ * completion. FortiAnalyzer rounds percentages down, so a reported p % is below p + 1 %, and the pace since
+ * the origin (the task's creation when known, else the first poll) is at most (p + 1 - origin) / elapsed.
+ * A task that stops moving gets longer pauses by itself, because its elapsed time grows.
  */
-function nextInterval(
-	current: number,
-	first: { percentage: number; at: number },
-	latest: { percentage: number; at: number },
-	minInterval: number,
-	maxInterval: number,
-): number {
+function nextInterval(current: number, origin: Progress, latest: Progress, minInterval: number, maxInterval: number): number {
 	const clamp = (value: number) => Math.min(maxInterval, Math.max(minInterval, Math.round(value)));
 
-	const gained = latest.percentage - first.percentage;
-	const took = latest.at - first.at;
-	if (gained <= 0 || took <= 0) return clamp(latest === first ? current : current * 1.5);
+	const took = latest.at - origin.at;
+	if (took <= 0) return clamp(current);
 
-	const remainingMs = ((100 - latest.percentage) / gained) * took;
-	return clamp(remainingMs * 1.03 + 20);
+	const upperPercentage = Math.min(100, latest.percentage + 1);
+	const gained = upperPercentage - origin.percentage;
+	if (gained <= 0) return clamp(current * 1.5);
+
+	return clamp(((100 - upperPercentage) / gained) * took);
 }
 
 async function pause(ms: number, options: WaitOptions, tid: number, endpoint: string): Promise<void> {

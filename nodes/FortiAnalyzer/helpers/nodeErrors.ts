@@ -7,9 +7,10 @@ const OPERATION_KINDS = new Set(['invalid-input', 'wait-timeout', 'stalled', 'ca
 
 /**
  * Turns any failure into the n8n error for the item: `NodeOperationError` for input and waiting problems,
- * `NodeApiError` for what FortiAnalyzer or the network did. The hint becomes the error's description.
+ * `NodeApiError` for what FortiAnalyzer or the network did. The hint becomes the error's description. A trigger,
+ * which has no input items, passes no `itemIndex`.
  */
-export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 
 	if (!(error instanceof FortiAnalyzerError)) {

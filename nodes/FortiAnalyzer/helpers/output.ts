@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Severity, TaskResult, Threat } from '../client';
 import type { OutputOptions } from './parameters';
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
+export const SEVERITY_RANK: Record<Severity, number> = { info: 1, low: 2, medium: 3, high: 4, critical: 5 };
 
 /**
  * Applies the output options to a finished task: the threat items, or one summary item that also carries

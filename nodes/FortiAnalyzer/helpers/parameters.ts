@@ -29,33 +29,50 @@ export function readTid(context: IExecuteFunctions, itemIndex: number): number {
 
 /** Reads the task parameters; without `withLimit` (Return All) the page size is FortiAnalyzer's maximum. */
 export function readQuery(context: IExecuteFunctions, itemIndex: number, now: Date, { withLimit = true } = {}): TopThreatsQuery {
-	const options = context.getNodeParameter('queryOptions', itemIndex, {}) as IDataObject;
-	const timezone = validateTimezone(nonEmptyString(options.timezone) ?? context.getTimezone());
+	const options = parseQueryOptions(context.getNodeParameter('queryOptions', itemIndex, {}) as IDataObject, context.getTimezone());
 
 	const timeRange =
 		context.getNodeParameter('timeRangeType', itemIndex) === 'absolute'
 			? absoluteTimeRange(
 					context.getNodeParameter('start', itemIndex),
 					context.getNodeParameter('end', itemIndex),
-					timezone,
+					options.timezone,
 					now,
 				)
 			: relativeTimeRange(
 					context.getNodeParameter('last', itemIndex),
 					context.getNodeParameter('unit', itemIndex),
-					timezone,
+					options.timezone,
 					now,
 				);
 
-	const filter = validateFilter(options.filter);
-	const order = options.sortOrder === 'asc' ? 'asc' : 'desc';
-
 	return {
 		timeRange,
+		devices: options.devices,
+		filter: options.filter,
+		limit: withLimit ? validateLimit(context.getNodeParameter('limit', itemIndex)) : MAX_LIMIT,
+		sort: options.sort,
+	};
+}
+
+/** The Query Options collection, validated: what a task asks for besides its time range and limit. */
+export interface QueryOptions {
+	devices: TopThreatsQuery['devices'];
+	filter: string | undefined;
+	sort: NonNullable<TopThreatsQuery['sort']>;
+	/** IANA time zone the time range is sent in. */
+	timezone: string;
+}
+
+/** Validates the Query Options collection; an empty Timezone falls back to `defaultTimezone`, the workflow's. */
+export function parseQueryOptions(options: IDataObject, defaultTimezone: string): QueryOptions {
+	const filter = validateFilter(options.filter);
+
+	return {
 		devices: parseDevices(options.devices),
 		filter: filter === '' ? undefined : filter,
-		limit: withLimit ? validateLimit(context.getNodeParameter('limit', itemIndex)) : MAX_LIMIT,
-		sort: { field: validateSortField(options.sortBy ?? 'threatweight'), order },
+		sort: { field: validateSortField(options.sortBy ?? 'threatweight'), order: options.sortOrder === 'asc' ? 'asc' : 'desc' },
+		timezone: validateTimezone(nonEmptyString(options.timezone) ?? defaultTimezone),
 	};
 }
 
@@ -67,7 +84,11 @@ export interface OutputOptions {
 }
 
 export function readOutputOptions(context: IExecuteFunctions, itemIndex: number): OutputOptions {
-	const options = context.getNodeParameter('outputOptions', itemIndex, {}) as IDataObject;
+	return parseOutputOptions(context.getNodeParameter('outputOptions', itemIndex, {}) as IDataObject);
+}
+
+/** Reads the Output Options collection; an unknown or missing value takes the option's default. */
+export function parseOutputOptions(options: IDataObject): OutputOptions {
 	const severities: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
 	return {
@@ -86,8 +107,11 @@ export interface WaitSettings {
 }
 
 export function readWaitSettings(context: IExecuteFunctions, itemIndex: number): WaitSettings {
-	const options = context.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject;
+	return parseWaitSettings(context.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject);
+}
 
+/** Reads the Waiting Options collection; a missing or non-positive value takes the option's default. */
+export function parseWaitSettings(options: IDataObject): WaitSettings {
 	return {
 		maxWaitMs: positiveNumber(options.maxWaitSeconds, 120) * 1000,
 		minIntervalMs: positiveNumber(options.minPollIntervalMs, 200),
