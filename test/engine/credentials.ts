@@ -1,4 +1,6 @@
-import { Credentials, CredentialTestContext, UnrecognizedCredentialTypeError } from 'n8n-core';
+import './engine-services';
+
+import { Credentials, CredentialTestContext } from 'n8n-core';
 import { ICredentialsHelper, NodeHelpers, deepCopy, isExpression, UserError } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
@@ -31,9 +33,10 @@ export function indexCredentialTypes(credentialTypes: ICredentialType[] = []): M
 
 /**
  * Credentials helper of a harness run. Nodes receive credential data by credential type, so a
- * node's `credentials: { fortiAnalyzerApi: { id, name } }` resolves to `credentials.fortiAnalyzerApi`
- * whatever id and name it names. Authentication rules (`authenticate`, `preAuthentication`) come
- * from `credentialTypes` and follow n8n's own credentials helper.
+ * node's `credentials: { fortiAnalyzerApi: { id, name } }` resolves to
+ * `credentials.fortiAnalyzerApi` whatever id and name the workflow gives them. Authentication
+ * rules (`authenticate`, `preAuthentication`) come from `credentialTypes` and follow n8n's own
+ * credentials helper.
  */
 export class InMemoryCredentialsHelper extends ICredentialsHelper {
 	private readonly credentials: CredentialsByType;
@@ -81,7 +84,7 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 	applyDefaults(type: string, data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
 		if (!this.credentialTypes.has(type)) return data;
 
-		// NOTE: n8n also resolves expressions inside credential values (`={{ $secrets... }}`); the
+		// NOTE: n8n also resolves expressions inside credential values (`={{ $secrets... }}`), but the
 		// harness passes such values through unresolved.
 		const withDefaults = (NodeHelpers.getNodeParameters(
 			this.getCredentialsProperties(type),
@@ -186,7 +189,8 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 		const data = this.credentials[type];
 		if (data === undefined) {
 			throw new UserError(
-				`No credentials of type "${type}" were given to the workflow harness; pass them in the run options as credentials.${type}`,
+				`Credentials of type "${type}" not found in the workflow harness. ` +
+					`Pass them in the run options as credentials.${type}.`,
 			);
 		}
 		return deepCopy(data);
@@ -194,7 +198,12 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 
 	private requireCredentialType(type: string): ICredentialType {
 		const credentialType = this.credentialTypes.get(type);
-		if (credentialType === undefined) throw new UnrecognizedCredentialTypeError(type);
+		if (credentialType === undefined) {
+			throw new UserError(
+				`Credential type "${type}" is not known to the workflow harness. ` +
+					'Pass it in the run options as credentialTypes.',
+			);
+		}
 		return credentialType;
 	}
 
@@ -220,7 +229,7 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 }
 
 export interface CredentialTestOptions {
-	/** Receives what the test function logs through `this.logger`; nothing is printed by default. */
+	/** Logger for what the test function logs through `this.logger`. By default nothing is kept. */
 	logger?: Logger;
 	/** Credential types whose property defaults are applied to `data` first, as n8n does. */
 	credentialTypes?: ICredentialType[];

@@ -1,5 +1,5 @@
-// Must come first: it points N8N_USER_FOLDER at a temporary folder before n8n-core loads.
-import './environment';
+// Must come first: it points n8n-core at a temporary user folder and sets up its services.
+import './engine-services';
 
 import { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
 import { createDeferredPromise, UserError, Workflow } from 'n8n-workflow';
@@ -49,11 +49,14 @@ export interface RunOptions {
 	 * only when a node authenticates through n8n's request helpers or relies on credential defaults.
 	 */
 	credentialTypes?: ICredentialType[];
-	/** Name of the node the run starts from; by default the workflow's Manual Trigger. */
+	/**
+	 * Name of the node the run starts from. By default the workflow's Manual Trigger, or without
+	 * one the start node that n8n-core picks.
+	 */
 	startNode?: string;
-	/** Time zone of the workflow settings; by default the workflow's own, else 'UTC'. */
+	/** Time zone of the workflow settings. Defaults to the workflow's own setting, else 'UTC'. */
 	timezone?: string;
-	/** Receives what nodes log through `this.logger` and what the engine logs; nothing by default. */
+	/** Logger for what nodes log through `this.logger` and what the engine logs. By default nothing is kept. */
 	logger?: Logger;
 }
 
@@ -62,9 +65,9 @@ export interface WorkflowRun {
 	run: IRun;
 	/** The run's error, if any. */
 	error?: ExecutionError;
-	/** Items of one output of one run of a node; [] when the node did not run or the output is empty. */
+	/** Items of one output of one run of a node. Empty when the node did not run or the output is empty. */
 	output(nodeName: string, outputIndex?: number, runIndex?: number): INodeExecutionData[];
-	/** Names of the nodes that ran, in the order they started; a node that ran twice is listed twice. */
+	/** Names of the nodes that ran, in the order they started. A node that ran twice appears twice. */
 	executedNodes(): string[];
 	/** Error of the node's latest run that failed. */
 	nodeError(nodeName: string): ExecutionError | undefined;
@@ -72,13 +75,18 @@ export interface WorkflowRun {
 
 export interface RunningWorkflow {
 	result: Promise<WorkflowRun>;
-	/** Cancels the execution as n8n's "Stop" does: the run's abort signal fires and the status becomes 'canceled'. */
+	/**
+	 * Cancels the execution the way n8n's "Stop" does: the abort signal that nodes get from
+	 * `getExecutionCancelSignal()` fires, no further node starts, and the status becomes
+	 * 'canceled'. `result` resolves once the running node has returned or thrown, so a node that
+	 * ignores the signal delays it. Has no effect after the run has ended.
+	 */
 	cancel(): void;
 }
 
 const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 
-// No server listens on these URLs; they only give `$execution.resumeUrl` and similar values a loopback form.
+// No server listens on these URLs. They only give `$execution.resumeUrl` and similar values a loopback form.
 const INSTANCE_BASE_URL = 'http://127.0.0.1:5678';
 
 let executionCount = 0;
@@ -104,10 +112,8 @@ function start(workflowJson: WorkflowJson, options: RunOptions): RunningWorkflow
 	const startNode = findStartNode(workflow, options.startNode);
 
 	const hooks = new ExecutionLifecycleHooks('manual', executionId, describeWorkflow(workflow));
-	const finished = createDeferredPromise<IRun>();
-	// The engine calls this hook once when a run ends; on cancellation it calls it at once with
-	// status 'canceled', and the first call is the one n8n records.
-	hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
+	const afterRunHookCalled = createDeferredPromise<IRun>();
+	hooks.addHandler('workflowExecuteAfter', (run) => afterRunHookCalled.resolve(run));
 
 	const credentialsHelper = new InMemoryCredentialsHelper(
 		options.credentials ?? {},
@@ -121,12 +127,17 @@ function start(workflowJson: WorkflowJson, options: RunOptions): RunningWorkflow
 		undefined,
 		workflowJson.pinData,
 	);
-	execution.catch((error: unknown) => finished.reject(error));
 
-	return {
-		result: finished.promise.then(toWorkflowRun),
-		cancel: () => execution.cancel(),
-	};
+	// On cancel, n8n-core 1.122 calls the after-run hook at once with status 'canceled', before
+	// the running node has returned. Its own promise resolves later, once that node has ended,
+	// with the same status plus the node's task and the cancellation error. The result waits for
+	// both, so it contains the complete run and no engine work is left behind it.
+	const result = (async () => {
+		const [run] = await Promise.all([execution, afterRunHookCalled.promise]);
+		return toWorkflowRun(run);
+	})();
+
+	return { result, cancel: () => execution.cancel() };
 }
 
 function createWorkflow(workflowJson: WorkflowJson, options: RunOptions): Workflow {

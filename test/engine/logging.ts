@@ -1,3 +1,5 @@
+import './environment';
+
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 import { Logger as BackendLogger } from '@n8n/backend-common';
@@ -37,7 +39,7 @@ export function createMemoryLogger(): MemoryLogger {
 	};
 }
 
-/** Logger that discards everything; the default of a run. */
+/** Logger that discards everything, the default of a run. */
 export const silentLogger: Logger = {
 	error: () => {},
 	warn: () => {},
@@ -59,8 +61,8 @@ export function withRunLogger<T>(logger: Logger, callback: () => T): T {
  * n8n-core has one process-wide logger: node contexts return `Container.get(Logger)` as
  * `this.logger`, and the engine logs through n8n-workflow's `LoggerProxy`. This subclass takes
  * both places and forwards each call to the logger of the run that made it, found through
- * AsyncLocalStorage, so concurrent runs keep their logs apart. Calls made outside any run
- * (none are expected) are dropped.
+ * AsyncLocalStorage, so concurrent runs keep their logs apart. Calls made outside any run,
+ * such as n8n-core's start-up messages, are dropped.
  */
 class RunScopedLogger extends BackendLogger {
 	override error(message: string, metadata?: LogMetadata): void {
@@ -80,7 +82,7 @@ class RunScopedLogger extends BackendLogger {
 	}
 }
 
-// Installed when this module loads, before any engine service asks the container for a logger.
+// Installed when this module loads, before any engine service requests a logger from the container.
 function installEngineLogger(): void {
 	// Level 'silent' keeps the base class from opening console or file transports.
 	const globalConfig = Container.get(GlobalConfig);

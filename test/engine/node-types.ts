@@ -1,3 +1,5 @@
+import './engine-services';
+
 import { UnrecognizedNodeTypeError } from 'n8n-core';
 import { NodeHelpers } from 'n8n-workflow';
 import type { IDataObject, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
