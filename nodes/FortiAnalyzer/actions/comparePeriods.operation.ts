@@ -11,7 +11,7 @@ import { waitWithProgress } from './waiting';
 
 const HOUR_MS = 3_600_000;
 
-/** How far back each choice of Previous Period lies; `preceding` shifts by the window's own length. */
+/** How far back each choice of Previous Period lies. `preceding` shifts by the window's own length. */
 const PREVIOUS_PERIOD_SHIFT_MS: Record<string, number | 'windowLength'> = {
 	preceding: 'windowLength',
 	dayBefore: 24 * HOUR_MS,
@@ -27,7 +27,7 @@ const outputOption = (name: string) => {
 	return option;
 };
 
-/** Where the two periods come from; it comes before the query fields, whose display depends on it. */
+/** The source of the two periods. It comes before the query fields, whose display depends on it. */
 export const sourceField: INodeProperties = {
 	displayName: 'Compare',
 	name: 'compareSource',
@@ -78,7 +78,7 @@ export const description: INodeProperties[] = [
 		type: 'dateTime',
 		required: true,
 		default: '',
-		description: 'End of the previous period; must be after its start',
+		description: 'End of the previous period. It must be after the start.',
 		displayOptions: show({ compareSource: ['timeRanges'], previousPeriod: ['custom'] }),
 	},
 	{
@@ -119,14 +119,14 @@ export const description: INodeProperties[] = [
 			},
 			{
 				...outputOption('outputMode'),
-				description: 'Whether each threat becomes its own item, or one item holds all threats and the count of each status',
+				description: 'Whether each threat becomes its own item, or one item contains all threats and the count of each status',
 			},
 		],
 		displayOptions: show(),
 	},
 ];
 
-/** One side of the comparison: its threats and what the items say about where they came from. */
+/** One side of the comparison: its threats and the description of their source that each item carries. */
 interface Period {
 	threats: Threat[];
 	/** The time range the task covered, or only its tid for a task the user made. */
@@ -164,7 +164,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 }
 
 async function runPeriods(context: IExecuteFunctions, itemIndex: number, operation: OperationContext, adom: string): Promise<[Period, Period]> {
-	const currentQuery = readQuery(context, itemIndex, new Date(Date.now()));
+	const currentQuery = readQuery(context, itemIndex, new Date());
 	const previousQuery = { ...currentQuery, timeRange: readPreviousRange(context, itemIndex, currentQuery.timeRange) };
 
 	const previous = await runPeriod(context, itemIndex, operation, adom, previousQuery);
@@ -185,10 +185,10 @@ async function runPeriod(
 	return { threats: result.threats, description: { ...query.timeRange } };
 }
 
-/** The previous period's time range, in the same timezone as the current one. */
+/** Reads the previous period's time range, in the same timezone as the current one. */
 function readPreviousRange(context: IExecuteFunctions, itemIndex: number, current: TimeRange): TimeRange {
 	const choice = context.getNodeParameter('previousPeriod', itemIndex, 'preceding') as string;
-	const now = new Date(Date.now());
+	const now = new Date();
 
 	if (choice === 'custom') {
 		return absoluteTimeRange(
@@ -207,7 +207,7 @@ function readPreviousRange(context: IExecuteFunctions, itemIndex: number, curren
 	return absoluteTimeRange(new Date(startMs - shiftMs).toISOString(), new Date(endMs - shiftMs).toISOString(), current.timezone, now);
 }
 
-/** Waits for two tasks the user created and reads their threats; the tasks stay on FortiAnalyzer. */
+/** Waits for two tasks the user created and reads their threats. The tasks stay on FortiAnalyzer. */
 async function fetchTaskPeriods(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -225,7 +225,7 @@ async function fetchTaskPeriods(
 	return [await read(currentTid), await read(previousTid)];
 }
 
-/** Reads one of the two task IDs; an invalid one fails with the name of its own field. */
+/** Reads one of the two task IDs. An invalid one fails with the name of its own field. */
 function readTaskId(context: IExecuteFunctions, itemIndex: number, parameter: string, field: string): number {
 	const value = context.getNodeParameter(parameter, itemIndex);
 	try {

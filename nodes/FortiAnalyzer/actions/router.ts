@@ -91,6 +91,10 @@ function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number
 	if (nodeError.description) json.description = nodeError.description;
 	if (error instanceof FortiAnalyzerError) Object.assign(json, errorDetails(error));
 
+	// n8n routes an item to the error output by its `error`, but for the regular output it would then replace the
+	// json with the bare message, so `error` is set only when "On Error" is "Continue (using error output)".
+	if (context.getNode().onError === 'continueErrorOutput') return { json, error: nodeError, pairedItem: { item: itemIndex } };
+
 	return { json, pairedItem: { item: itemIndex } };
 }
 

@@ -148,20 +148,22 @@ export class FortiAnalyzerClient {
 		const session = this.session;
 		this.session = undefined;
 
-		if (session) {
-			try {
-				const id = await session;
-				const body = await this.transport.send({ method: 'exec', url: '/sys/logout', session: id }, {});
-				readReply(body, {});
-			} catch (error) {
-				// -11 means the session had already expired, which is as good as a logout.
-				if (!(error instanceof PermissionError) && !(error instanceof AuthenticationError)) {
-					this.logger.warn('FortiAnalyzer logout failed', { endpoint: this.endpoint, error: this.redact(describe(error)) });
-				}
-			}
-		}
+		if (session) await this.logoutQuietly(session);
 
 		this.transport.close();
+	}
+
+	private async logoutQuietly(session: Promise<string>): Promise<void> {
+		try {
+			const id = await session;
+			const body = await this.transport.send({ method: 'exec', url: '/sys/logout', session: id }, {});
+			readReply(body, {});
+		} catch (error) {
+			// -11 means the session had already expired, which is as good as a logout.
+			if (!(error instanceof PermissionError) && !(error instanceof AuthenticationError)) {
+				this.logger.warn('FortiAnalyzer logout failed', { endpoint: this.endpoint, error: this.redact(describe(error)) });
+			}
+		}
 	}
 
 	private async call(request: Omit<RpcRequest, 'session'>, context: ErrorContext): Promise<RpcReply> {
@@ -221,6 +223,8 @@ export class FortiAnalyzerClient {
 		if (staleSession && this.session === staleSession) {
 			this.session = undefined;
 			this.logger.debug('FortiAnalyzer session is stale, logging in again', { endpoint: this.endpoint });
+			// When -11 meant a missing permission, the old session still lives, so it is logged out as well.
+			await this.logoutQuietly(staleSession);
 		}
 		try {
 			return await this.sendWithRetries(request, context, {});

@@ -35,9 +35,9 @@ export function connectionSettings(data: ICredentialDataDecryptedObject, maxSock
 	};
 }
 
-/** The ADOM from the credential, `root` when none is set. */
+/** The ADOM from the credential; empty when none is set, which the ADOM check then rejects. */
 export function defaultAdom(data: ICredentialDataDecryptedObject): string {
-	return nonEmpty((data as unknown as FortiAnalyzerCredential).adom) ?? 'root';
+	return nonEmpty((data as unknown as FortiAnalyzerCredential).adom) ?? '';
 }
 
 function authentication(credential: FortiAnalyzerCredential): Authentication {

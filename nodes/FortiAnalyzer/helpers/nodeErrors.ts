@@ -22,12 +22,16 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
 	}
 
-	return new NodeApiError(node, errorDetails(error), {
+	const apiError = new NodeApiError(node, errorDetails(error), {
 		message: error.message,
 		description: error.hint,
 		httpCode: error.context.httpStatus === undefined ? undefined : String(error.context.httpStatus),
 		itemIndex,
 	});
+	// NodeApiError swaps messages that mention ECONNREFUSED and similar codes for a generic text without the URL.
+	apiError.message = error.message;
+
+	return apiError;
 }
 
 /** The fields of an error that an item carries under continue-on-fail, all free of secrets. */

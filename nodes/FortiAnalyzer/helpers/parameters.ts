@@ -55,7 +55,7 @@ export function readQuery(context: IExecuteFunctions, itemIndex: number, now: Da
 	};
 }
 
-/** The Query Options collection, validated: what a task asks for besides its time range and limit. */
+/** The Query Options collection, validated: what a task requests besides its time range and limit. */
 export interface QueryOptions {
 	devices: TopThreatsQuery['devices'];
 	filter: string | undefined;
@@ -64,7 +64,7 @@ export interface QueryOptions {
 	timezone: string;
 }
 
-/** Validates the Query Options collection; an empty Timezone falls back to `defaultTimezone`, the workflow's. */
+/** Validates the Query Options collection. An empty Timezone falls back to `defaultTimezone`, the workflow's. */
 export function parseQueryOptions(options: IDataObject, defaultTimezone: string): QueryOptions {
 	const filter = validateFilter(options.filter);
 
@@ -87,7 +87,7 @@ export function readOutputOptions(context: IExecuteFunctions, itemIndex: number)
 	return parseOutputOptions(context.getNodeParameter('outputOptions', itemIndex, {}) as IDataObject);
 }
 
-/** Reads the Output Options collection; an unknown or missing value takes the option's default. */
+/** Reads the Output Options collection. An unknown or missing value takes the option's default. */
 export function parseOutputOptions(options: IDataObject): OutputOptions {
 	const severities: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
@@ -110,7 +110,7 @@ export function readWaitSettings(context: IExecuteFunctions, itemIndex: number):
 	return parseWaitSettings(context.getNodeParameter('waitOptions', itemIndex, {}) as IDataObject);
 }
 
-/** Reads the Waiting Options collection; a missing or non-positive value takes the option's default. */
+/** Reads the Waiting Options collection. A missing or non-positive value takes the option's default. */
 export function parseWaitSettings(options: IDataObject): WaitSettings {
 	return {
 		maxWaitMs: positiveNumber(options.maxWaitSeconds, 120) * 1000,

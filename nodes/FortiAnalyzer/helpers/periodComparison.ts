@@ -2,7 +2,7 @@ import type { Severity, Threat } from '../client';
 import { SEVERITY_RANK } from './output';
 
 /**
- * How a threat changed from a previous period to the current one:
+ * The change of a threat from a previous period to the current one:
  * - `new`: only in the current period's top threats;
  * - `resolved`: only in the previous period's top threats;
  * - `unblocked`: in both, with no detected incidents before and some now, so the threat started to get through;
@@ -22,7 +22,7 @@ export interface ComparedThreat {
 	threattype: string;
 	/** The first of `statuses`. */
 	status: PeriodStatus;
-	/** `unblocked` and `escalated` can both apply; otherwise the one status. */
+	/** Both `unblocked` and `escalated` when both apply, otherwise the one status. */
 	statuses: PeriodStatus[];
 	/** The current severity, or the previous one for a resolved threat. */
 	severity: Severity | null;
@@ -30,19 +30,19 @@ export interface ComparedThreat {
 	incidents: number;
 	previousIncidents: number;
 	incidentsChange: number;
-	/** The change in percent of the previous incidents, one decimal; null when there were none. */
+	/** The change in percent of the previous incidents, to one decimal, or null when there were none. */
 	incidentsChangePercent: number | null;
 	blocked: number | null;
 	previousBlocked: number | null;
 	detected: number | null;
 	previousDetected: number | null;
-	/** Null when FortiAnalyzer reported no detected count for either period. */
+	/** Null when FortiAnalyzer reported no detected count for one of the periods. */
 	detectedChange: number | null;
 	rank: number | null;
 	previousRank: number | null;
 }
 
-/** Pairs the threats of two periods by threat type and name; current threats come first in their rank order, then resolved ones. */
+/** Pairs the threats of two periods by threat type and name. Current threats come first in their rank order, then resolved ones. */
 export function comparePeriods(current: Threat[], previous: Threat[]): ComparedThreat[] {
 	const previousByKey = new Map(previous.map((threat) => [threatKey(threat), threat]));
 	const currentKeys = new Set(current.map(threatKey));
@@ -55,7 +55,7 @@ export function comparePeriods(current: Threat[], previous: Threat[]): ComparedT
 	return compared;
 }
 
-/** The higher severity of the two periods, for the Minimum Severity option. */
+/** Returns the higher severity of the two periods, for the Minimum Severity option. */
 export function highestSeverity(threat: Pick<ComparedThreat, 'severity' | 'previousSeverity'>): Severity | null {
 	const { severity, previousSeverity } = threat;
 	if (severity === null || previousSeverity === null) return severity ?? previousSeverity;
@@ -105,7 +105,7 @@ function statusesOf(current: Threat | undefined, previous: Threat | undefined): 
 	return statuses.length > 0 ? statuses : ['persisting'];
 }
 
-/** A count of a period: 0 when the threat is not among its top threats, null when FortiAnalyzer did not report it. */
+/** Returns a count of one period: 0 when the threat is not among its top threats, null when FortiAnalyzer did not report it. */
 function countOf(threat: Threat | undefined, field: 'blocked' | 'detected'): number | null {
 	return threat === undefined ? 0 : threat[field];
 }

@@ -13,7 +13,7 @@ const queryField = (name: string): INodeProperties => {
 	return { ...field, displayOptions: undefined };
 };
 
-/** The parameters of the IOC Top Threats Trigger; n8n adds its Poll Times field in front of them. */
+/** The parameters of the IOC Top Threats Trigger. n8n adds its Poll Times field in front of them. */
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
@@ -31,7 +31,7 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'Emit Nothing, Record a Baseline',
 				value: 'baseline',
-				description: 'The first poll only remembers the current threats; later polls emit what is new or rising',
+				description: 'The first poll only remembers the current threats, and later polls emit what is new or rising',
 			},
 			{
 				name: 'Emit the Current Top Threats',

@@ -5,11 +5,11 @@ import { severitySchema, type Threat } from '../client';
 import { threatKey } from '../helpers/periodComparison';
 
 /**
- * What the IOC Top Threats Trigger remembers between polls, kept in the node's workflow static data, which n8n
- * stores with the workflow. So the memory survives restarts and is shared by every instance in queue mode.
+ * The IOC Top Threats Trigger's memory between polls. It lives in the node's workflow static data, which n8n
+ * stores with the workflow, so it survives restarts and any main instance that runs the polls reads the same one.
  */
 
-/** Layout version of the stored memory; a memory of another version is discarded and the next poll is a first run. */
+/** Layout version of the stored memory. A memory of another version is discarded, so the next poll is a first run. */
 const MEMORY_VERSION = 1;
 
 /** Key of the memory in the node's static data. */
@@ -33,9 +33,9 @@ const rememberedThreatSchema = z.object({
 
 const memorySchema = z.object({
 	version: z.literal(MEMORY_VERSION),
-	/** The ADOM, devices and filter the counts belong to; a poll with another scope starts a new memory. */
+	/** The ADOM, devices and filter the counts belong to. A poll with another scope starts a new memory. */
 	scope: z.string(),
-	/** End of the last poll's window, in milliseconds since the epoch; the next window starts here, minus the overlap. */
+	/** End of the last poll's window, in milliseconds since the epoch. The next window starts here, minus the overlap. */
 	lastWindowEnd: z.number(),
 	threats: z.record(z.string(), rememberedThreatSchema),
 });
@@ -52,19 +52,19 @@ export interface PollRecord {
 	threats: Threat[];
 }
 
-/** Reads the memory from the node's static data; undefined when there is none, or it is of another version or unreadable. */
+/** Reads the memory from the node's static data. Returns undefined when there is none, or it is of another version or unreadable. */
 export function readMemory(staticData: IDataObject): TriggerMemory | undefined {
 	const stored = staticData[STATIC_DATA_KEY];
 	if (stored === undefined) return undefined;
 
-	// n8n wraps stored static data in change-tracking proxies that add a hidden `__dataChanged` key to every
-	// object, which a record schema would reject; a JSON copy has only the data.
+	// n8n wraps stored static data in change-tracking proxies that add a hidden `__dataChanged` key to every object.
+	// A record schema would reject that key, so the schema reads a JSON copy, which has only the data.
 	const parsed = memorySchema.safeParse(JSON.parse(JSON.stringify(stored)));
 
 	return parsed.success ? parsed.data : undefined;
 }
 
-/** Stores the memory as one new object, so n8n's change tracking of static data sees the update. */
+/** Stores the memory as one new object, so that n8n's change tracking marks the static data as changed. */
 export function writeMemory(staticData: IDataObject, memory: TriggerMemory): void {
 	staticData[STATIC_DATA_KEY] = memory as unknown as IDataObject;
 }

@@ -1,6 +1,6 @@
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { absoluteTimeRange, FortiAnalyzerClient, type TimeRange, type TopThreatsQuery, waitForTask, type WaitResult } from '../client';
+import { absoluteTimeRange, type ConnectionSettings, FortiAnalyzerClient, type TimeRange, type TopThreatsQuery, waitForTask, type WaitResult } from '../client';
 import { abortableSleep } from '../actions/waiting';
 import { connectionSettings, defaultAdom } from '../helpers/connection';
 import { toNodeError } from '../helpers/nodeErrors';
@@ -16,7 +16,7 @@ const MIN_WINDOW_MS = 60_000;
 /**
  * Polls of this process that are still running, by workflow and node. A poll that starts while the previous
  * one still waits for FortiAnalyzer is skipped, so two polls never compare against the same memory.
- * NOTE: this guards one n8n process only; n8n runs the polls of an active workflow on one main instance.
+ * NOTE: this guards one n8n process only, which suffices while n8n runs an active workflow's polls on one main instance.
  */
 const runningPolls = new Set<string>();
 
@@ -29,24 +29,27 @@ interface PollWindow {
  * Runs one poll of the IOC Top Threats Trigger: a top-threats task for the time since the previous poll (plus
  * the overlap), compared with the memory in the node's static data. Returns the threats that are new or rose,
  * or null when there are none. In manual mode (the editor's test) it reads the first window, emits every threat
- * as new and neither reads nor changes the memory.
+ * as new and neither reads nor changes the memory. Every failure becomes an n8n node error.
  */
 export async function pollTopThreats(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-	const manual = this.getMode() === 'manual';
-	const credentials = await this.getCredentials('fortiAnalyzerApi');
-	const settings = readSettings(this, defaultAdom(credentials));
+	try {
+		return await poll(this);
+	} catch (error) {
+		throw toNodeError(this.getNode(), error);
+	}
+}
+
+async function poll(context: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const manual = context.getMode() === 'manual';
+	const credentials = await context.getCredentials('fortiAnalyzerApi');
+	const settings = readTriggerSettings(context, defaultAdom(credentials));
 	const scope = JSON.stringify({ adom: settings.adom, devices: settings.query.devices, filter: settings.query.filter ?? '' });
 
-	const staticData = this.getWorkflowStaticData('node');
-	const memory = manual ? undefined : currentMemory(this, readMemory(staticData), scope);
-
-	const pollKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id ?? this.getNode().name}`;
-	if (!manual && runningPolls.has(pollKey)) {
-		this.logger.warn('IOC Top Threats Trigger skipped a poll because the previous poll is still running', { adom: settings.adom });
-		return null;
-	}
+	const staticData = context.getWorkflowStaticData('node');
+	const memory = manual ? undefined : currentMemory(context, readMemory(staticData), scope);
 
 	const window = pollWindow(memory?.lastWindowEnd, Date.now(), settings);
+	const windowMs = window.endMs - window.startMs;
 	const timeRange = absoluteTimeRange(
 		new Date(window.startMs).toISOString(),
 		new Date(window.endMs).toISOString(),
@@ -54,19 +57,22 @@ export async function pollTopThreats(this: IPollFunctions): Promise<INodeExecuti
 		new Date(window.endMs),
 	);
 
+	const pollKey = `${context.getWorkflow().id ?? ''}:${context.getNode().id ?? context.getNode().name}`;
+	if (!manual && runningPolls.has(pollKey)) {
+		context.logger.warn('IOC Top Threats Trigger skipped a poll because the previous poll is still running', { adom: settings.adom });
+		return null;
+	}
+
 	if (!manual) runningPolls.add(pollKey);
 	let result: WaitResult;
 	try {
-		result = await fetchTopThreats(this, connectionSettings(credentials), settings, timeRange);
-	} catch (error) {
-		throw toNodeError(this.getNode(), error);
+		result = await fetchTopThreats(context, connectionSettings(credentials), settings, timeRange);
 	} finally {
 		if (!manual) runningPolls.delete(pollKey);
 	}
 
-	const windowMs = window.endMs - window.startMs;
 	const emitted = compareWithMemory(result, memory, settings, { windowMs, timeRange });
-	this.logger.debug('IOC Top Threats Trigger polled FortiAnalyzer', {
+	context.logger.debug('IOC Top Threats Trigger polled FortiAnalyzer', {
 		adom: settings.adom,
 		windowStart: timeRange.startUtc,
 		windowEnd: timeRange.endUtc,
@@ -74,6 +80,8 @@ export async function pollTopThreats(this: IPollFunctions): Promise<INodeExecuti
 		emitted: emitted.length,
 	});
 
+	// NOTE: n8n writes static data to its database only when a poll emits items, so after a restart a quiet poll's
+	// memory is lost and the next window reaches back to the last poll that emitted.
 	if (!manual) {
 		writeMemory(staticData, rememberPoll(memory, { scope, windowEnd: window.endMs, windowMs, threats: result.threats }, settings.forgetAfterMs));
 	}
@@ -82,20 +90,11 @@ export async function pollTopThreats(this: IPollFunctions): Promise<INodeExecuti
 
 	const byReason = Object.fromEntries(EMIT_REASONS.map((reason) => [reason, emitted.filter((threat) => threat.reason === reason).length]));
 	const summaryFields = { timeRange: { ...timeRange }, windowMinutes: emitted[0].windowMinutes, byReason };
-	const items = threatOutput({ ...result, threats: emitted }, settings.output, summaryFields);
 
-	return [this.helpers.returnJsonArray(items)];
+	return [context.helpers.returnJsonArray(threatOutput({ ...result, threats: emitted }, settings.output, summaryFields))];
 }
 
-function readSettings(context: IPollFunctions, adom: string): TriggerSettings {
-	try {
-		return readTriggerSettings(context, adom);
-	} catch (error) {
-		throw toNodeError(context.getNode(), error);
-	}
-}
-
-/** Returns the stored memory when it belongs to this scope; after a change of ADOM, devices or filter, none. */
+/** Returns the stored memory when it belongs to this scope, and none after a change of ADOM, devices or filter. */
 function currentMemory(context: IPollFunctions, stored: TriggerMemory | undefined, scope: string): TriggerMemory | undefined {
 	if (stored === undefined || stored.scope === scope) return stored;
 
@@ -104,8 +103,8 @@ function currentMemory(context: IPollFunctions, stored: TriggerMemory | undefine
 }
 
 /**
- * The window of a poll: from the previous poll's end minus the overlap, or the first window without a previous
- * poll, up to now in whole seconds, which is FortiAnalyzer's resolution.
+ * Computes the window of a poll: from the previous poll's end minus the overlap (the first window when there was no
+ * previous poll) up to now, in whole seconds, which is FortiAnalyzer's resolution.
  */
 export function pollWindow(lastWindowEnd: number | undefined, now: number, settings: Pick<TriggerSettings, 'firstWindowMs' | 'overlapMs'>): PollWindow {
 	const endMs = Math.floor(now / 1000) * 1000;
@@ -117,7 +116,7 @@ export function pollWindow(lastWindowEnd: number | undefined, now: number, setti
 /** Creates, waits for and deletes one task with its own login, which is logged out also when the poll fails. */
 async function fetchTopThreats(
 	context: IPollFunctions,
-	connection: ReturnType<typeof connectionSettings>,
+	connection: ConnectionSettings,
 	settings: TriggerSettings,
 	timeRange: TimeRange,
 ): Promise<WaitResult> {
@@ -149,7 +148,7 @@ async function fetchTopThreats(
 	}
 }
 
-/** Deletes the poll's task so it does not hold a FortiAnalyzer search slot; a failure is logged, not thrown. */
+/** Deletes the poll's task so it does not hold a FortiAnalyzer search slot. A failure is logged, not thrown. */
 async function deleteTask(context: IPollFunctions, client: FortiAnalyzerClient, adom: string, tid: number): Promise<void> {
 	try {
 		await client.cancelTopThreatsTask(adom, tid);
@@ -166,15 +165,18 @@ function compareWithMemory(
 	window: { windowMs: number; timeRange: TimeRange },
 ): TrendThreat[] {
 	const emitted: TrendThreat[] = [];
+	// Without a memory (a first run that emits, or a manual test) every threat is new and is emitted as such,
+	// even when Emit When leaves out new threats.
+	const emitFor = memory ? settings.emitFor : EMIT_REASONS;
 
 	for (const threat of result.threats) {
 		if (!keepThreat(threat, settings.output)) continue;
 
 		const remembered = memory?.threats[threatKey(threat)];
 		const reasons: EmitReason[] = reasonsFor(threat, remembered, window.windowMs, settings.rise);
-		if (!reasons.some((reason) => settings.emitFor.includes(reason))) continue;
+		if (!reasons.some((reason) => emitFor.includes(reason))) continue;
 
-		emitted.push(trendThreat(threat, reasons, settings.emitFor, remembered, window));
+		emitted.push(trendThreat(threat, reasons, emitFor, remembered, window));
 	}
 
 	return emitted;

@@ -2,7 +2,7 @@ import type { Threat, TimeRange } from '../client';
 import { SEVERITY_RANK } from '../helpers/output';
 import type { RememberedThreat } from './memory';
 
-/** Why the trigger emits a threat. */
+/** The reason the trigger emits a threat for. */
 export type EmitReason = 'new' | 'severity-rose' | 'detected-rose' | 'incidents-rose';
 
 /** Every reason, in the order that picks an item's main `reason` when several apply. */
@@ -10,7 +10,7 @@ export const EMIT_REASONS: readonly EmitReason[] = ['new', 'severity-rose', 'det
 
 /** How much a count must grow over its baseline to count as risen. */
 export interface RiseRule {
-	/** Minimum growth in percent of the baseline; 0 accepts any growth. */
+	/** Minimum growth in percent of the baseline. 0 accepts any growth. */
 	minimumIncreasePercent: number;
 	/** Minimum growth in incidents, whatever the percentage. */
 	minimumIncrease: number;
@@ -28,9 +28,9 @@ export interface TrendThreat extends Threat {
 	reason: EmitReason;
 	/** Every reason that applies, in the order of `EMIT_REASONS`. */
 	reasons: EmitReason[];
-	/** What the last poll that returned the threat saw; null for a new threat. */
+	/** The counts and severity the last poll that returned the threat saw, or null for a new threat. */
 	previous: { incidents: number; detected: number | null; severity: Threat['severity']; seenAt: string; windowMinutes: number } | null;
-	/** The previous counts scaled to this window's length, rounded to one decimal; null for a new threat. */
+	/** The previous counts scaled to this window's length, rounded to one decimal, or null for a new threat. */
 	baseline: Baseline | null;
 	windowMinutes: number;
 	timeRange: TimeRange;
@@ -54,9 +54,9 @@ export function hasRisen(current: number, baseline: number, rule: RiseRule): boo
 }
 
 /**
- * Lists why a threat is worth emitting, compared with what the last poll that returned it saw: `new` when it is
- * not remembered, `severity-rose` when its severity is higher, and `detected-rose` or `incidents-rose` when that
- * count rose over its baseline by the rise rule. An empty list means nothing changed enough.
+ * Lists the reasons to emit a threat, compared with what the last poll that returned it saw. A threat that is not
+ * remembered is `new`. Otherwise `severity-rose` applies when its severity is higher, and `detected-rose` or
+ * `incidents-rose` when that count rose over its baseline by the rise rule. An empty list means nothing changed enough.
  */
 export function reasonsFor(threat: Threat, remembered: RememberedThreat | undefined, windowMs: number, rule: RiseRule): EmitReason[] {
 	if (!remembered) return ['new'];
