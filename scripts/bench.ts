@@ -378,10 +378,17 @@ function printTable(): void {
 
 async function main(): Promise<void> {
 	const startedAt = new Date();
-	await benchWaiting();
-	await benchDataPath();
-	await benchReturnAll();
-	await benchConcurrency();
+	// BENCH_GROUPS=waiting,concurrency runs only those groups, e.g. while tuning one of them.
+	const only = process.env.BENCH_GROUPS?.split(',');
+	const groups: Array<[string, () => Promise<void>]> = [
+		['waiting', benchWaiting],
+		['data path', benchDataPath],
+		['return all', benchReturnAll],
+		['concurrency', benchConcurrency],
+	];
+	for (const [name, run] of groups) {
+		if (!only || only.includes(name)) await run();
+	}
 
 	const results = {
 		generatedAt: startedAt.toISOString(),

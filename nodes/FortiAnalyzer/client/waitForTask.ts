@@ -95,10 +95,12 @@ interface Progress {
 }
 
 /**
- * Returns the earliest time the task can finish if it keeps its pace, so a poll never lands long after
- * completion. FortiAnalyzer rounds percentages down, so a reported p % is below p + 1 %, and the pace since
- * the origin (the task's creation when known, else the first poll) is at most (p + 1 - origin) / elapsed.
- * A task that stops moving gets longer pauses by itself, because its elapsed time grows.
+ * Returns the pause before the next poll. FortiAnalyzer rounds percentages down, so a reported p % lies in
+ * [p, p + 1): the pace since the origin (the task's creation when known, else the first poll) gives both the
+ * earliest completion (at p + 1 %) and a central estimate (at p + 0.5 %). The next poll aims at the central
+ * estimate, but never later than the earliest completion plus 80 % of the delay budget, which is 10 % of the
+ * task's duration and at least the minimum interval. So a poll lands close after completion, and a task that
+ * slows down or stops gets longer pauses by itself, because its elapsed time grows.
  */
 function nextInterval(current: number, origin: Progress, latest: Progress, minInterval: number, maxInterval: number): number {
 	const clamp = (value: number) => Math.min(maxInterval, Math.max(minInterval, Math.round(value)));
@@ -106,11 +108,16 @@ function nextInterval(current: number, origin: Progress, latest: Progress, minIn
 	const took = latest.at - origin.at;
 	if (took <= 0) return clamp(current);
 
-	const upperPercentage = Math.min(100, latest.percentage + 1);
-	const gained = upperPercentage - origin.percentage;
-	if (gained <= 0) return clamp(current * 1.5);
+	const upper = Math.min(100, latest.percentage + 1);
+	const central = Math.min(100, latest.percentage + 0.5);
+	if (upper - origin.percentage <= 0) return clamp(current * 1.5);
 
-	return clamp(((100 - upperPercentage) / gained) * took);
+	const earliestMs = ((100 - upper) / (upper - origin.percentage)) * took;
+	const centralMs = central - origin.percentage > 0 ? ((100 - central) / (central - origin.percentage)) * took : earliestMs;
+	const shortestTotalMs = took + earliestMs;
+	const budgetMs = Math.max(minInterval, shortestTotalMs / 10);
+
+	return clamp(Math.min(centralMs + 20, earliestMs + 0.8 * budgetMs));
 }
 
 async function pause(ms: number, options: WaitOptions, tid: number, endpoint: string): Promise<void> {
