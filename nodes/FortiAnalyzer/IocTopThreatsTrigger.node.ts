@@ -25,7 +25,8 @@ export class IocTopThreatsTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'fortiAnalyzerApi', required: true, testedBy: 'fortiAnalyzerApiTest' }],
-		properties: triggerProperties,
+		// A copy, because n8n's node loader adds the Poll Times field to the list it is given.
+		properties: [...triggerProperties],
 	};
 
 	methods = {

@@ -17,10 +17,12 @@ import {
 	rpcError,
 	rpcResult,
 } from './envelope';
+import type { FetchOverride } from './faults';
 import { adomNotFound, FortiViewError, methodNotSupported, unknownTid, viewNotFound } from './errors';
 import { parseTopThreatsQuery, selectPage } from './query';
 import { toApiver3Row, toDocumentedThreat } from './rows';
 import type { EmulatorState } from './state';
+import { applyThreatChanges } from './threat-changes';
 import type { Dialect } from './types';
 
 const ROUTE = /^\/fortiview\/adom\/([^/]+)\/([^/]+)\/run(?:\/([^/]+))?$/;
@@ -31,10 +33,17 @@ interface TaskCall {
 	adom: string;
 	dialect: Dialect;
 	state: EmulatorState;
+	fetchOverride?: FetchOverride;
 }
 
 /** Handles a FortiView call from an authenticated identity; `path` is the URL with its leading slash. */
-export function handleFortiView(request: RpcRequest, path: string, identity: Identity, state: EmulatorState): JsonObject {
+export function handleFortiView(
+	request: RpcRequest,
+	path: string,
+	identity: Identity,
+	state: EmulatorState,
+	fetchOverride?: FetchOverride,
+): JsonObject {
 	const route = ROUTE.exec(path);
 	if (!route) return legacyResponse(request, INVALID_URL);
 	const [, adom, view, tidText] = route;
@@ -45,7 +54,7 @@ export function handleFortiView(request: RpcRequest, path: string, identity: Ide
 	const mayReadAdom = identity.adoms === undefined || identity.adoms.includes(adom);
 	if (!identity.fortiview || !mayReadAdom) return noPermissionResponse(request.id);
 
-	const call: TaskCall = { request, adom, dialect: state.dialectFor(adom), state };
+	const call: TaskCall = { request, adom, dialect: state.dialectFor(adom), state, fetchOverride };
 	try {
 		if (!state.adoms.includes(adom)) throw adomNotFound();
 		if (view !== TOP_THREATS) throw viewNotFound(view);
@@ -74,7 +83,7 @@ function createTask(call: TaskCall): JsonObject {
 	const query = parseTopThreatsQuery(request.params);
 	const bulkCount = state.bulkThreats[adom];
 	const aggregate = bulkCount === undefined ? aggregateThreats(adom, query.window) : bulkTotals(bulkCount);
-	const totals = restrictToDevices(aggregate, query.devices);
+	const totals = restrictToDevices(applyThreatChanges(aggregate, state.threatChanges[adom] ?? [], query.window), query.devices);
 
 	const task = state.tasks.create(adom, query, totals, state.taskDurationMs);
 	state.counters.tasksCreated++;
@@ -90,8 +99,10 @@ function fetchTask(call: TaskCall, tidText: string): JsonObject {
 	const task = state.tasks.find(adom, Number(tidText));
 	if (!task) throw unknownTid(tidText);
 
-	const percentage = state.tasks.percentage(task);
-	const { page, totalCount } = selectPage(partialTotals(task.totals, percentage), task.query);
+	const percentage = call.fetchOverride?.percentage ?? state.tasks.percentage(task);
+	const selected = selectPage(partialTotals(task.totals, percentage), task.query);
+	const page = call.fetchOverride?.emptyPage ? [] : selected.page;
+	const { totalCount } = selected;
 
 	if (call.dialect === 'documented') {
 		// The documented running state carries only tid, status and percentage, without threats.

@@ -6,6 +6,7 @@
  */
 import { checkDuration, EmulatorState } from './state';
 import { ENDPOINT_PATH, listen } from './server';
+import { checkThreatChanges } from './threat-changes';
 import type { Dialect, EmulatorOptions, RunningEmulator } from './types';
 
 export {
@@ -28,8 +29,10 @@ export type {
 	EmulatorUser,
 	Fault,
 	FaultRule,
+	IssuedSession,
 	RecordedRequest,
 	RunningEmulator,
+	ThreatChange,
 } from './types';
 
 const DIALECTS: readonly Dialect[] = ['apiver3', 'documented'];
@@ -63,9 +66,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			if (adom === undefined) state.dialect = dialect;
 			else state.adomDialects[adom] = dialect;
 		},
+		setThreatChanges: (adom, changes) => {
+			state.threatChanges[adom] = checkThreatChanges(changes);
+		},
 		injectFault: (fault) => state.faults.add(fault),
 		clearFaults: () => state.faults.clear(),
 		requests: state.requests,
+		get issuedSessions() {
+			return [...state.sessions.issued.values()].map((session) => ({ ...session }));
+		},
+		get openConnections() {
+			return server.openConnections();
+		},
 		stop: () => server.stop(),
 	};
 }

@@ -6,7 +6,8 @@ import { SessionStore } from './auth';
 import { DEFAULT_API_KEYS, DEFAULT_USERS } from './credentials';
 import { FaultQueue } from './faults';
 import { TaskStore } from './tasks';
-import type { Dialect, EmulatorApiKey, EmulatorCounters, EmulatorOptions, EmulatorUser, RecordedRequest } from './types';
+import { checkThreatChanges } from './threat-changes';
+import type { Dialect, EmulatorApiKey, EmulatorCounters, EmulatorOptions, EmulatorUser, RecordedRequest, ThreatChange } from './types';
 
 /** Counters that count events; `openSessions` and `tasksOpen` are read from the stores instead. */
 export type EventCounters = Omit<EmulatorCounters, 'openSessions' | 'tasksOpen'>;
@@ -34,6 +35,8 @@ export class EmulatorState {
 	dialect: Dialect;
 	readonly adomDialects: Record<string, Dialect>;
 	taskDurationMs: number;
+	/** Data changes by ADOM, applied when a task is created. */
+	readonly threatChanges: Record<string, ThreatChange[]> = {};
 
 	constructor(options: EmulatorOptions) {
 		this.now = options.now ?? Date.now;
@@ -50,6 +53,9 @@ export class EmulatorState {
 		const idleTimeoutMs = checkDuration(options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS, 'sessionIdleTimeoutMs');
 		this.sessions = new SessionStore(this.now, idleTimeoutMs);
 		this.tasks = new TaskStore(this.now, ttlMs);
+		for (const [adom, changes] of Object.entries(options.threatChanges ?? {})) {
+			this.threatChanges[adom] = checkThreatChanges(changes);
+		}
 	}
 
 	dialectFor(adom: string): Dialect {

@@ -60,6 +60,31 @@ export interface EmulatorOptions {
 	apiKeys?: EmulatorApiKey[];
 	/** Clock in ms since the epoch, for tests; default `Date.now`. */
 	now?: () => number;
+	/** Changes to the seeded data, by ADOM; default none. `setThreatChanges` replaces them later. */
+	threatChanges?: Record<string, ThreatChange[]>;
+}
+
+/**
+ * A change to one threat of an ADOM's data, applied when a task is created. Changes apply in order, so a later
+ * change to the same threat builds on an earlier one.
+ */
+export interface ThreatChange {
+	/** Threat name, e.g. `udp_flood`; a name the data lacks adds a threat when `ratePerHour` is set. */
+	threat: string;
+	/** Multiplies the incidents (and the detected ones with them); 0 removes the threat. Default 1. */
+	scale?: number;
+	/** Replaces the threat level: 1 info, 2 low, 3 medium, 4 high, 5 critical. */
+	level?: 1 | 2 | 3 | 4 | 5;
+	/** Replaces the share of incidents that pass (detected, not blocked), from 0 to 1. */
+	passRatio?: number;
+	/** Replaces the seeded count with this many incidents per hour, spread evenly over the window. */
+	ratePerHour?: number;
+	/** Threat type of an added threat; default `ips`. */
+	threattype?: string;
+	/** The change applies only to tasks whose window starts at or after this time, in ms since the epoch. */
+	from?: number;
+	/** The change applies only to tasks whose window ends at or before this time, in ms since the epoch. */
+	until?: number;
 }
 
 export interface EmulatorCounters {
@@ -97,9 +122,10 @@ export interface RecordedRequest {
 }
 
 /**
- * A misbehaviour that replaces the next matching response.
+ * A misbehaviour that replaces or changes the next matching response.
  *
- * Every kind except `delay` skips the normal handler, so the request has no effect (no session, no task).
+ * `http-status`, `raw`, `json`, `reset` and `status` skip the normal handler, so the request has no effect (no
+ * session, no task). The other kinds let the normal handler run and change what it sees or what it sends.
  */
 export type Fault =
 	// Responds with this HTTP status and body. The body defaults to the status text as plain text.
@@ -114,7 +140,38 @@ export type Fault =
 	| { kind: 'reset' }
 	// Responds with a FortiAnalyzer error in one of its three forms: `legacy` is `result: [{status, url}]`,
 	// `result` is an apiver-3 `result.status`, and `error` is a top-level JSON-RPC `error`.
-	| { kind: 'status'; code: number; message: string; form: 'legacy' | 'result' | 'error' };
+	| { kind: 'status'; code: number; message: string; form: 'legacy' | 'result' | 'error' }
+	// Makes every open session stale, then handles the request normally, so a request with a session gets -11.
+	| { kind: 'expire-sessions' }
+	// Forgets every FortiView task as if its time to live had passed, then handles the request normally.
+	| { kind: 'expire-tasks' }
+	// Answers a FortiView fetch as if its task stood at this percentage, with the partial rows of that moment.
+	// Other requests are handled normally.
+	| { kind: 'progress'; percentage: number }
+	// Answers a FortiView fetch at 100 % without rows; `total-count-all` still counts the rows when the task
+	// asked for it. FortiAnalyzer 7.6.7 was seen to do this on log search. Other requests are handled normally.
+	| { kind: 'empty-page' }
+	// Handles the request normally, then sends `result` in the other form: `list` wraps a result object as the
+	// only entry of a list, and `object` replaces a result list by its first entry.
+	| { kind: 'result-form'; form: 'list' | 'object' }
+	// Handles the request normally, then replaces every `status: {code, message}` object by its message.
+	| { kind: 'status-as-string' }
+	// Handles the request normally, then sends every number in the body as a string, except the JSON-RPC `id`.
+	| { kind: 'numbers-as-strings' }
+	// Handles the request normally, then removes these keys wherever they occur in the body, e.g. `percentage`.
+	| { kind: 'omit-fields'; fields: string[] };
+
+/** A session the emulator issued at login. */
+export interface IssuedSession {
+	/** The session string the login response carried; a secret as long as the session is open. */
+	id: string;
+	username: string;
+	/**
+	 * `logout` after `exec /sys/logout`; `expiry` once the emulator dropped it as stale (`expireSessions()`, the
+	 * `expire-sessions` fault, or the idle timeout noticed on its next use); `null` while neither happened.
+	 */
+	endedBy: 'logout' | 'expiry' | null;
+}
 
 export interface FaultRule {
 	/** Requests the fault applies to; every request when absent. A string `url` must equal `params[0].url`. */
@@ -138,11 +195,17 @@ export interface RunningEmulator {
 	setTaskDuration(ms: number): void;
 	/** Sets the FortiView response shape, for one ADOM when `adom` is given. */
 	setDialect(dialect: Dialect, adom?: string): void;
+	/** Replaces the data changes of an ADOM for tasks created from now on; an empty list restores the seeded data. */
+	setThreatChanges(adom: string, changes: ThreatChange[]): void;
 	/** Queues a fault; matching faults are used first-in first-out. */
 	injectFault(fault: FaultRule): void;
 	clearFaults(): void;
 	/** JSON-RPC requests in arrival order. */
 	requests: RecordedRequest[];
+	/** Every session the emulator issued, oldest first, with how it ended; tests check them for leaks and secrets. */
+	readonly issuedSessions: readonly IssuedSession[];
+	/** TCP connections open on the server side right now, kept-alive idle ones included. */
+	readonly openConnections: number;
 	/** Closes the server and every open connection. */
 	stop(): Promise<void>;
 }
