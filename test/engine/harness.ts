@@ -185,9 +185,10 @@ function describeWorkflow(workflow: Workflow): IWorkflowBase {
 	};
 }
 
-function createAdditionalData(
+/** Builds the additional data n8n-core needs to run nodes; runs without hooks (polls) leave them out. */
+export function createAdditionalData(
 	executionId: string,
-	hooks: ExecutionLifecycleHooks,
+	hooks: ExecutionLifecycleHooks | undefined,
 	credentialsHelper: InMemoryCredentialsHelper,
 ): IWorkflowExecuteAdditionalData {
 	return {
@@ -204,12 +205,12 @@ function createAdditionalData(
 		webhookWaitingBaseUrl: `${INSTANCE_BASE_URL}/webhook-waiting`,
 		webhookTestBaseUrl: `${INSTANCE_BASE_URL}/webhook-test`,
 		executeWorkflow: async () => {
-			throw new UserError('Sub-workflow executions are not available in the workflow harness');
+			throw new UserError('Sub-workflow executions are not available in the test harness');
 		},
 		getRunExecutionData: async () => undefined,
 		logAiEvent: () => {},
 		startRunnerTask: async () => {
-			throw new UserError('Task runners (Code node) are not available in the workflow harness');
+			throw new UserError('Task runners (Code node) are not available in the test harness');
 		},
 	};
 }

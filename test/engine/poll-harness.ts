@@ -2,7 +2,7 @@
 import './engine-services';
 
 import { Container } from '@n8n/di';
-import { ExternalSecretsProxy, PollContext } from 'n8n-core';
+import { PollContext } from 'n8n-core';
 import { TriggersAndPollers } from 'n8n-core/dist/execution-engine/triggers-and-pollers';
 import { UserError, Workflow } from 'n8n-workflow';
 import type {
@@ -11,13 +11,12 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeTypes,
-	IWorkflowExecuteAdditionalData,
 	Logger,
 	WorkflowActivateMode,
 } from 'n8n-workflow';
 
 import { type CredentialsByType, indexCredentialTypes, InMemoryCredentialsHelper } from './credentials';
-import type { WorkflowJson } from './harness';
+import { createAdditionalData, type WorkflowJson } from './harness';
 import { silentLogger, withRunLogger } from './logging';
 
 /**
@@ -57,9 +56,6 @@ export interface Poller {
 
 const WORKFLOW_ID = 'poll-harness-workflow';
 
-// No server listens on these URLs. They only give `$execution.resumeUrl` and similar values a loopback form.
-const INSTANCE_BASE_URL = 'http://127.0.0.1:5678';
-
 let pollCount = 0;
 
 export function createPoller(options: PollerOptions): Poller {
@@ -92,7 +88,7 @@ export function createPoller(options: PollerOptions): Poller {
 	const poll = async (): Promise<INodeExecutionData[][] | null> => {
 		polls += 1;
 		pollCount += 1;
-		const additionalData = createAdditionalData(`poll-harness-${pollCount}`, credentialsHelper);
+		const additionalData = createAdditionalData(`poll-harness-${pollCount}`, undefined, credentialsHelper);
 
 		let emitted: INodeExecutionData[][] | null = null;
 		const context = new PollContext(
@@ -144,26 +140,3 @@ function toStoredForm(staticData: IDataObject): IDataObject {
 	return JSON.parse(JSON.stringify(staticData)) as IDataObject;
 }
 
-function createAdditionalData(executionId: string, credentialsHelper: InMemoryCredentialsHelper): IWorkflowExecuteAdditionalData {
-	return {
-		executionId,
-		credentialsHelper,
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		externalSecretsProxy: new ExternalSecretsProxy(),
-		restApiUrl: `${INSTANCE_BASE_URL}/rest`,
-		instanceBaseUrl: `${INSTANCE_BASE_URL}/`,
-		formWaitingBaseUrl: `${INSTANCE_BASE_URL}/form-waiting`,
-		webhookBaseUrl: `${INSTANCE_BASE_URL}/webhook`,
-		webhookWaitingBaseUrl: `${INSTANCE_BASE_URL}/webhook-waiting`,
-		webhookTestBaseUrl: `${INSTANCE_BASE_URL}/webhook-test`,
-		executeWorkflow: async () => {
-			throw new UserError('Sub-workflow executions are not available in the poll harness');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new UserError('Task runners (Code node) are not available in the poll harness');
-		},
-	};
-}
