@@ -15,6 +15,13 @@ export class FortiAnalyzerApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'FortiAnalyzer side: an administrator with JSON API access (Read), an admin profile with FortiView read access to the ADOMs the workflows query, and the n8n host among its trusted hosts',
+			name: 'fortiAnalyzerSetupNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
@@ -32,6 +39,7 @@ export class FortiAnalyzerApi implements ICredentialType {
 				{ name: 'Username and Password', value: 'password', description: 'Session login; the node logs out when it is done' },
 			],
 			default: 'apiKey',
+			description: 'How the node signs in to FortiAnalyzer',
 		},
 		{
 			displayName: 'API Key',
@@ -40,6 +48,7 @@ export class FortiAnalyzerApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
+			description: 'Key of a REST API admin. FortiAnalyzer shows it once, when you create or regenerate it.',
 			displayOptions: { show: { authentication: ['apiKey'] } },
 		},
 		{
@@ -48,6 +57,7 @@ export class FortiAnalyzerApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: '',
+			description: 'Name of a FortiAnalyzer administrator with JSON API access',
 			displayOptions: { show: { authentication: ['password'] } },
 		},
 		{
@@ -57,6 +67,7 @@ export class FortiAnalyzerApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
+			description: 'Password of that administrator. The node logs in once per execution and logs out when it is done.',
 			displayOptions: { show: { authentication: ['password'] } },
 		},
 		{
@@ -66,6 +77,7 @@ export class FortiAnalyzerApi implements ICredentialType {
 			default: 'root',
 			description: 'Administrative domain used when a node leaves its ADOM field empty',
 		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- a boolean whose name n8n's own credentials use; "Certs" is not a secret
 		{
 			displayName: 'Ignore SSL Issues (Insecure)',
 			name: 'allowUnauthorizedCerts',
@@ -73,6 +85,7 @@ export class FortiAnalyzerApi implements ICredentialType {
 			default: false,
 			description: 'Whether to connect even if SSL certificate validation is not possible',
 		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- a CA certificate is public, and masking it would hide which CA is trusted
 		{
 			displayName: 'CA Certificate',
 			name: 'caCertificate',

@@ -1,6 +1,7 @@
 import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 	NodeConnectionTypes,
@@ -10,6 +11,14 @@ import { nodeProperties } from './actions/operations';
 import { route } from './actions/router';
 import { testFortiAnalyzerCredential } from './helpers/credentialTest';
 
+/** The canvas subtitle: the name of the chosen operation, e.g. "Get Top Threats" rather than its value. */
+function operationSubtitle(properties: INodeProperties[]): string {
+	const operation = properties.find((property) => property.name === 'operation');
+	const names = Object.fromEntries((operation?.options ?? []).map((option) => ['value' in option ? option.value : option.name, option.name]));
+
+	return `={{ (${JSON.stringify(names)})[$parameter["operation"]] }}`;
+}
+
 export class IocTopThreats implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'IOC Top Threats',
@@ -17,7 +26,7 @@ export class IocTopThreats implements INodeType {
 		icon: { light: 'file:fortianalyzer.svg', dark: 'file:fortianalyzer.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: operationSubtitle(nodeProperties),
 		description: 'Get the top threats (IOC) that FortiAnalyzer saw, one item per threat',
 		defaults: { name: 'IOC Top Threats' },
 		inputs: [NodeConnectionTypes.Main],

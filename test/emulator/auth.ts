@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 
 import { isObject, type JsonObject, legacyResponse, OK, type RpcRequest } from './envelope';
 import type { EmulatorState } from './state';
-import type { EmulatorUser } from './types';
+import type { EmulatorUser, IssuedSession } from './types';
 
 /** Who sent a request, and what they may read. */
 export interface Identity {
@@ -24,9 +24,18 @@ interface Session {
 
 const LOGIN_FAILED = { code: -22, message: 'Login fail' };
 
+/**
+ * Maximum number of sessions `issued` keeps, dropping the oldest first. It bounds the memory of a long-running demo
+ * emulator, and no test logs in this often on one emulator.
+ */
+const MAX_ISSUED_SESSIONS = 10_000;
+
 /** Open sessions, each stale once idle for longer than the timeout. */
 export class SessionStore {
 	private readonly sessions = new Map<string, Session>();
+
+	/** Every session issued, by id, in the order of login. */
+	readonly issued = new Map<string, IssuedSession>();
 
 	constructor(
 		private readonly now: () => number,
@@ -37,6 +46,7 @@ export class SessionStore {
 	open(user: EmulatorUser): string {
 		const id = randomBytes(32).toString('base64');
 		this.sessions.set(id, { user, lastUsedAt: this.now() });
+		this.record({ id, username: user.username, endedBy: null });
 		return id;
 	}
 
@@ -47,6 +57,7 @@ export class SessionStore {
 
 		if (this.isIdle(session)) {
 			this.sessions.delete(id);
+			this.markEnded(id, 'expiry');
 			return undefined;
 		}
 
@@ -55,10 +66,14 @@ export class SessionStore {
 	}
 
 	close(id: string): boolean {
-		return this.sessions.delete(id);
+		if (!this.sessions.delete(id)) return false;
+
+		this.markEnded(id, 'logout');
+		return true;
 	}
 
 	expireAll(): void {
+		for (const id of this.sessions.keys()) this.markEnded(id, 'expiry');
 		this.sessions.clear();
 	}
 
@@ -68,6 +83,19 @@ export class SessionStore {
 			if (!this.isIdle(session)) open++;
 		}
 		return open;
+	}
+
+	private record(session: IssuedSession): void {
+		this.issued.set(session.id, session);
+		if (this.issued.size > MAX_ISSUED_SESSIONS) {
+			const oldest = this.issued.keys().next().value;
+			if (oldest !== undefined) this.issued.delete(oldest);
+		}
+	}
+
+	private markEnded(id: string, endedBy: 'logout' | 'expiry'): void {
+		const session = this.issued.get(id);
+		if (session && session.endedBy === null) session.endedBy = endedBy;
 	}
 
 	private isIdle(session: Session): boolean {

@@ -27,6 +27,8 @@ export interface ListenOptions {
 
 export interface ServerHandle {
 	port: number;
+	/** TCP connections open right now. */
+	openConnections(): number;
 	stop(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ export async function listen(options: ListenOptions, state: EmulatorState): Prom
 			for (const socket of sockets) socket.destroy();
 		});
 
-	return { port: (server.address() as AddressInfo).port, stop };
+	return { port: (server.address() as AddressInfo).port, openConnections: () => sockets.size, stop };
 }
 
 async function handleHttpRequest(
@@ -101,20 +103,25 @@ async function handleHttpRequest(
 	try {
 		const url = envelope.ok ? envelope.request.url : envelope.url;
 		const fault = state.faults.take(envelope.ok ? envelope.request.method : envelope.method, url);
-		if (fault) {
-			const action = faultAction(fault, { id: envelope.ok ? envelope.request.id : null, url });
-			if (action.type === 'reset') {
-				request.socket.destroy();
-				return;
-			}
-			if (action.type === 'respond') return send(response, action.status, action.contentType, action.body);
-
+		const action = fault ? faultAction(fault, { id: envelope.ok ? envelope.request.id : null, url }) : undefined;
+		if (action?.type === 'reset') {
+			request.socket.destroy();
+			return;
+		}
+		if (action?.type === 'respond') return send(response, action.status, action.contentType, action.body);
+		if (action?.type === 'delay') {
 			await wait(action.ms, pendingDelays);
+			// A client that gave up closed the connection, so the request is dropped before it has any effect.
 			if (response.destroyed) return;
 		}
 
-		const reply = envelope.ok ? routeRequest(envelope.request, authorization, state) : envelope.response;
-		sendJson(response, 200, reply);
+		const handling = action?.type === 'handle' ? action : undefined;
+		if (handling?.prepare === 'expire-sessions') state.sessions.expireAll();
+		if (handling?.prepare === 'expire-tasks') state.tasks.expireAll();
+
+		const reply = envelope.ok ? routeRequest(envelope.request, authorization, state, handling?.fetch) : envelope.response;
+		const body = handling?.rewrite ? handling.rewrite(reply) : reply;
+		send(response, 200, JSON_CONTENT_TYPE, JSON.stringify(body));
 	} catch (error) {
 		// Only a bug in the emulator lands here.
 		console.error('FortiAnalyzer emulator: request handler failed', error);

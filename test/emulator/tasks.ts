@@ -53,6 +53,11 @@ export class TaskStore {
 		return this.tasks.delete(tid);
 	}
 
+	/** Forgets every task, as if its time to live had passed. */
+	expireAll(): void {
+		this.tasks.clear();
+	}
+
 	countOpen(): number {
 		let open = 0;
 		for (const task of this.tasks.values()) {

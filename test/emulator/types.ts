@@ -125,7 +125,7 @@ export interface RecordedRequest {
  * A misbehaviour that replaces or changes the next matching response.
  *
  * `http-status`, `raw`, `json`, `reset` and `status` skip the normal handler, so the request has no effect (no
- * session, no task). The other kinds let the normal handler run and change what it sees or what it sends.
+ * session, no task). The other kinds let the normal handler run and change its input or its response.
  */
 export type Fault =
 	// Responds with this HTTP status and body. The body defaults to the status text as plain text.
@@ -145,10 +145,10 @@ export type Fault =
 	| { kind: 'expire-sessions' }
 	// Forgets every FortiView task as if its time to live had passed, then handles the request normally.
 	| { kind: 'expire-tasks' }
-	// Answers a FortiView fetch as if its task stood at this percentage, with the partial rows of that moment.
+	// Responds to a FortiView fetch as if its task stood at this percentage, with the partial rows of that moment.
 	// Other requests are handled normally.
 	| { kind: 'progress'; percentage: number }
-	// Answers a FortiView fetch at 100 % without rows; `total-count-all` still counts the rows when the task
+	// Responds to a FortiView fetch at 100 % without rows; `total-count-all` still counts the rows when the task
 	// asked for it. FortiAnalyzer 7.6.7 was seen to do this on log search. Other requests are handled normally.
 	| { kind: 'empty-page' }
 	// Handles the request normally, then sends `result` in the other form: `list` wraps a result object as the
@@ -167,8 +167,9 @@ export interface IssuedSession {
 	id: string;
 	username: string;
 	/**
-	 * `logout` after `exec /sys/logout`; `expiry` once the emulator dropped it as stale (`expireSessions()`, the
-	 * `expire-sessions` fault, or the idle timeout noticed on its next use); `null` while neither happened.
+	 * How the session ended: `logout` after `exec /sys/logout`, or `expiry` once the emulator dropped it as stale.
+	 * `expireSessions()` and the `expire-sessions` fault do that at once, the idle timeout at the session's next use.
+	 * `null` while the session is open.
 	 */
 	endedBy: 'logout' | 'expiry' | null;
 }

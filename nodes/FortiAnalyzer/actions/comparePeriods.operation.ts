@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { absoluteTimeRange, InvalidInputError, type Threat, type TimeRange, type TopThreatsQuery, validateTid } from '../client';
+import { absoluteTimeRange, type Threat, type TimeRange, type TopThreatsQuery, validateTid } from '../client';
 import { outputOptionsField } from '../descriptions/output';
 import { comparePeriods, type ComparedThreat, highestSeverity, PERIOD_STATUSES, type PeriodStatus } from '../helpers/periodComparison';
 import { SEVERITY_RANK } from '../helpers/output';
@@ -45,6 +45,7 @@ export const sourceField: INodeProperties = {
 		},
 	],
 	default: 'timeRanges',
+	description: 'Whether to run two new tasks for two time ranges, or to read two tasks made earlier with Create Task',
 	displayOptions: show(),
 };
 
@@ -54,7 +55,7 @@ export const description: INodeProperties[] = [
 		name: 'previousPeriod',
 		type: 'options',
 		options: [
-			{ name: 'The Same Length Right Before', value: 'preceding', description: 'E.g. the 24 hours before the last 24 hours' },
+			{ name: 'The Same Length Right Before', value: 'preceding', description: 'A window of the same length that ends where the time range starts' },
 			{ name: '24 Hours Earlier', value: 'dayBefore', description: 'The same window shifted back by 24 hours' },
 			{ name: '7 Days Earlier', value: 'weekBefore', description: 'The same window shifted back by 7 days, to compare a weekday with the same weekday' },
 			{ name: 'Custom Start and End', value: 'custom' },
@@ -227,13 +228,7 @@ async function fetchTaskPeriods(
 
 /** Reads one of the two task IDs. An invalid one fails with the name of its own field. */
 function readTaskId(context: IExecuteFunctions, itemIndex: number, parameter: string, field: string): number {
-	const value = context.getNodeParameter(parameter, itemIndex);
-	try {
-		return validateTid(value);
-	} catch (error) {
-		if (!(error instanceof InvalidInputError)) throw error;
-		throw new InvalidInputError(field, `"${String(value)}" is not a positive integer`, 'Map the "tid" field of a Create Task output item');
-	}
+	return validateTid(context.getNodeParameter(parameter, itemIndex), field);
 }
 
 function summarize(threats: ComparedThreat[], periods: IDataObject): IDataObject {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { readAdom, readQuery } from '../helpers/parameters';
 import type { OperationContext } from './types';
+import { deleteTaskQuietly } from './waiting';
 
 export const description: INodeProperties[] = [];
 
@@ -10,8 +11,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	const adom = readAdom(this, itemIndex, context.defaultAdom);
 	const query = readQuery(this, itemIndex, new Date());
 
-	const tid = await context.client.createTopThreatsTask(adom, query, context.signal);
+	// With `total-count-all`, Fetch Results and Wait Until Done can tell an early empty page at 100 % from no threats.
+	const tid = await context.client.createTopThreatsTask(adom, { ...query, countTotal: true }, context.signal);
 	this.logger.debug('FortiAnalyzer top-threats task created', { tid, adom });
 
 	return [{ tid, adom, timeRange: { ...query.timeRange } }];
+}
+
+/** Deletes the task of an item whose tid n8n drops because another item made the node fail. */
+export async function release(this: IExecuteFunctions, _itemIndex: number, context: OperationContext, output: IDataObject[]): Promise<void> {
+	for (const { tid, adom } of output) {
+		if (typeof tid === 'number' && typeof adom === 'string') await deleteTaskQuietly(this, context.client, adom, tid);
+	}
 }

@@ -19,6 +19,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Fail', value: 'error', description: 'Stop with an error that names the tid and its percentage' },
 		],
 		default: 'statusItem',
+		description: 'What the node outputs when FortiAnalyzer reports the task below 100 %',
 		displayOptions: { show: { operation: ['fetchResults'] } },
 	},
 ];

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { keepThreat, threatOutput } from '../helpers/output';
+import { keepThreat, threatOutput, withTaskDuration } from '../helpers/output';
 import { readAdom, readOutputOptions, readQuery } from '../helpers/parameters';
 import { collectAllThreats, runTask } from './paging';
 import type { OperationContext } from './types';
@@ -11,8 +11,8 @@ export const description: INodeProperties[] = [
 		name: 'returnAll',
 		type: 'boolean',
 		default: false,
-		description:
-			'Whether to return all results or only up to a given limit. FortiAnalyzer returns at most 1000 threats per task, so all results take one task per 1000 threats.',
+		description: 'Whether to return all results or only up to a given limit',
+		hint: 'FortiAnalyzer returns at most 1000 threats per task, so the node runs one task per 1000 threats',
 		displayOptions: { show: { operation: ['getTopThreats'] } },
 	},
 ];
@@ -25,7 +25,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	const output = readOutputOptions(this, itemIndex);
 	const task = { adom, query, includeRaw: output.includeRaw };
 
-	if (!returnAll) return threatOutput(await runTask(this, itemIndex, context, task), output);
+	if (!returnAll) {
+		const result = await runTask(this, itemIndex, context, task);
+		return withTaskDuration(threatOutput(result, output), result.elapsedMs);
+	}
 
 	const collected = await collectAllThreats(this, itemIndex, context, task, (threat) => keepThreat(threat, output));
 	if (collected.totalMoved) {
@@ -36,5 +39,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		});
 	}
 
-	return threatOutput(collected, output, { pages: collected.pages, totalMoved: collected.totalMoved });
+	const items = threatOutput(collected, output, { pages: collected.pages, totalMoved: collected.totalMoved });
+	return withTaskDuration(items, collected.durationMs);
 }

@@ -4,7 +4,7 @@ import { adomField, tidField } from '../descriptions/common';
 import { executionOptionsField } from '../descriptions/execution';
 import { outputOptionsField } from '../descriptions/output';
 import { queryFields } from '../descriptions/query';
-import { waitOptionsField } from '../descriptions/waiting';
+import { waitNotice, waitOptionsField } from '../descriptions/waiting';
 import * as cancelTask from './cancelTask.operation';
 import * as comparePeriods from './comparePeriods.operation';
 import * as createTask from './createTask.operation';
@@ -80,6 +80,7 @@ const hiddenFor = (field: INodeProperties, values: Record<string, string[]>): IN
 /** Every parameter of the node, each shown only for the operations it applies to. */
 export const nodeProperties: INodeProperties[] = [
 	operationField,
+	onlyFor(waitNotice, ['waitUntilDone', 'getTopThreats']),
 	onlyFor(adomField, ['createTask', 'fetchResults', 'waitUntilDone', 'getTopThreats', 'cancelTask', 'comparePeriods']),
 	onlyFor(tidField, ['fetchResults', 'waitUntilDone', 'cancelTask']),
 	// Return All comes before the query fields because Limit's display depends on it.

@@ -29,7 +29,8 @@ export async function runTask(
 	context: OperationContext,
 	task: { adom: string; query: TopThreatsQuery; includeRaw: boolean },
 ) {
-	const tid = await context.client.createTopThreatsTask(task.adom, task.query, context.signal);
+	// With `total-count-all` the client can tell an early empty page at 100 % from a result without threats.
+	const tid = await context.client.createTopThreatsTask(task.adom, { ...task.query, countTotal: true }, context.signal);
 	const createdAt = Date.now();
 	try {
 		return await waitWithProgress(node, itemIndex, context.client, {

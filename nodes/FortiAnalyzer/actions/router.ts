@@ -3,9 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { CancelledError, FortiAnalyzerClient, FortiAnalyzerError } from '../client';
 import { connectionSettings, defaultAdom } from '../helpers/connection';
 import { errorDetails, toNodeError } from '../helpers/nodeErrors';
-import { runWithConcurrency } from './concurrency';
+import { type ItemOutcome, runWithConcurrency } from './concurrency';
 import { isOperationName, operations } from './operations';
-import type { OperationContext } from './types';
+import type { Operation, OperationContext } from './types';
 import { abortableSleep } from './waiting';
 
 /**
@@ -52,6 +52,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			async (itemIndex) => await operation.execute.call(this, itemIndex, context),
 			() => !continueOnFail || context.signal?.aborted === true,
 		);
+
+		const nodeFails = context.signal?.aborted === true || (!continueOnFail && outcomes.some((outcome) => outcome?.ok === false));
+		if (nodeFails) await releaseSucceededItems(this, operation, context, outcomes);
 	} finally {
 		await context.client.close();
 	}
@@ -75,6 +78,21 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 
 	return [output];
+}
+
+/** When the node fails as a whole, n8n drops every item's output, so what the successful items hold is freed. */
+async function releaseSucceededItems(
+	node: IExecuteFunctions,
+	operation: Operation,
+	context: OperationContext,
+	outcomes: Array<ItemOutcome<IDataObject[]> | undefined>,
+): Promise<void> {
+	if (!operation.release) return;
+
+	for (let itemIndex = 0; itemIndex < outcomes.length; itemIndex++) {
+		const outcome = outcomes[itemIndex];
+		if (outcome?.ok) await operation.release.call(node, itemIndex, context, outcome.value);
+	}
 }
 
 function readParallelItems(context: IExecuteFunctions): number {

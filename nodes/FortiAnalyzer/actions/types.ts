@@ -15,4 +15,9 @@ export interface OperationContext {
 export interface Operation {
 	description: INodeProperties[];
 	execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject[]>;
+	/**
+	 * Frees what a successful item holds on FortiAnalyzer, e.g. its task, when another item made the node fail and
+	 * n8n drops this item's output with the tid in it. It must not throw, so that the node reports its own error.
+	 */
+	release?(this: IExecuteFunctions, itemIndex: number, context: OperationContext, output: IDataObject[]): Promise<void>;
 }

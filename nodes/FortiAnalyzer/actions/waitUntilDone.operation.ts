@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { threatOutput } from '../helpers/output';
+import { threatOutput, withTaskDuration } from '../helpers/output';
 import { readAdom, readOutputOptions, readTid } from '../helpers/parameters';
 import type { OperationContext } from './types';
 import { deleteTaskQuietly, waitWithProgress } from './waiting';
@@ -23,6 +23,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 	const output = readOutputOptions(this, itemIndex);
 	const cancelOnGiveUp = this.getNodeParameter('cancelOnGiveUp', itemIndex, true) as boolean;
 
+	let finished = false;
 	try {
 		const result = await waitWithProgress(this, itemIndex, context.client, {
 			adom,
@@ -30,9 +31,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 			includeRaw: output.includeRaw,
 			signal: context.signal,
 		});
-		return threatOutput(result, output);
-	} catch (error) {
-		if (cancelOnGiveUp) await deleteTaskQuietly(this, context.client, adom, tid);
-		throw error;
+		const items = withTaskDuration(threatOutput(result, output), result.elapsedMs);
+		finished = true;
+		return items;
+	} finally {
+		// Giving up (deadline, stall, failure or cancellation) leaves the task running on FortiAnalyzer otherwise.
+		if (!finished && cancelOnGiveUp) await deleteTaskQuietly(this, context.client, adom, tid);
 	}
+}
+
+/**
+ * Deletes the finished task of an item whose threats n8n drops because another item made the node fail, unless
+ * "Cancel Task When Giving Up" is off.
+ */
+export async function release(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<void> {
+	if (!(this.getNodeParameter('cancelOnGiveUp', itemIndex, true) as boolean)) return;
+
+	await deleteTaskQuietly(this, context.client, readAdom(this, itemIndex, context.defaultAdom), readTid(this, itemIndex));
 }

@@ -2,12 +2,13 @@ import { type IExecuteFunctions, sleep, sleepWithAbort } from 'n8n-workflow';
 
 import { type FortiAnalyzerClient, type Sleep, type WaitResult, waitForTask } from '../client';
 import { readWaitSettings } from '../helpers/parameters';
+import { ProgressLog } from '../helpers/progressLog';
 
 /** n8n-workflow's abortable sleep; n8n hosts older than `sleepWithAbort` get `sleep`, and see cancellation between polls. */
 export const abortableSleep: Sleep =
 	typeof sleepWithAbort === 'function' ? sleepWithAbort : async (ms: number) => await sleep(ms);
 
-/** Waits for a task with the node's waiting options, logging its progress through n8n's logger. */
+/** Waits for a task with the node's waiting options, logging its progress through n8n's logger (see `ProgressLog`). */
 export async function waitWithProgress(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -15,22 +16,19 @@ export async function waitWithProgress(
 	task: { adom: string; tid: number; includeRaw: boolean; firstRank?: number; createdAt?: number; signal?: AbortSignal },
 ): Promise<WaitResult> {
 	const settings = readWaitSettings(context, itemIndex);
+	const progress = new ProgressLog(context.logger, task.adom);
 
-	return await waitForTask(client, task.adom, task.tid, {
+	const result = await waitForTask(client, task.adom, task.tid, {
 		...settings,
 		sleep: abortableSleep,
 		signal: task.signal,
 		createdAt: task.createdAt,
 		fetch: { includeRaw: task.includeRaw, firstRank: task.firstRank },
-		onProgress: ({ tid, percentage, elapsedMs, polls }) => {
-			context.logger.debug(`FortiAnalyzer task ${tid} at ${percentage} % after ${(elapsedMs / 1000).toFixed(1)} s`, {
-				tid,
-				percentage,
-				elapsedMs,
-				polls,
-			});
-		},
+		onProgress: (update) => progress.poll(update),
 	});
+	progress.done({ tid: task.tid, elapsedMs: result.elapsedMs, polls: result.polls });
+
+	return result;
 }
 
 /** Deletes a task, cancelling it if it still runs, so it does not hold a FortiAnalyzer search slot; never throws. */

@@ -48,6 +48,8 @@ const REDACTED = '[redacted]';
 /** Which session promise a request used, so a retry drops only that one. */
 interface SessionUse {
 	session?: Promise<string>;
+	/** True when the last attempt failed in the login, before the request itself was sent. */
+	loginFailed?: boolean;
 }
 
 /**
@@ -187,7 +189,8 @@ export class FortiAnalyzerClient {
 			policy: this.retryPolicy,
 			sleep: this.sleep,
 			signal: request.signal,
-			canRetry: (error) => mayRepeat(request.method, error),
+			// A failed login sent nothing of the request, so it may be repeated like the login itself (an exec).
+			canRetry: (error) => mayRepeat(used.loginFailed ? 'exec' : request.method, error),
 			onRetry: (error, attempt, delayMs) => {
 				this.logger.warn(`FortiAnalyzer request failed, retrying in ${delayMs} ms`, {
 					apiUrl: request.url,
@@ -203,7 +206,13 @@ export class FortiAnalyzerClient {
 		let session: string | undefined;
 		if (this.settings.auth.method === 'password') {
 			used.session = this.currentSession();
-			session = await untilAborted(used.session, request.signal, this.endpoint);
+			used.loginFailed = false;
+			try {
+				session = await untilAborted(used.session, request.signal, this.endpoint);
+			} catch (error) {
+				used.loginFailed = true;
+				throw error;
+			}
 		}
 		const body = await this.transport.send({ ...request, session }, context);
 

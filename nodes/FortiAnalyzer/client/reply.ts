@@ -50,7 +50,9 @@ export function readReply(body: unknown, context: ErrorContext): RpcReply {
 
 	const object = resultObjectSchema.safeParse(result);
 	if (!object.success) {
-		throw new MalformedResponseError(`FortiAnalyzer returned a result of type ${typeof result}`, context);
+		const [issue] = object.error.issues;
+		const field = issue && issue.path.length > 0 ? ` at "${issue.path.join('.')}"` : '';
+		throw new MalformedResponseError(`FortiAnalyzer returned an unreadable result: ${issue?.message ?? 'not an object'}${field}`, context);
 	}
 	const status = object.data.status;
 	if (status && status.code !== 0) throw errorForStatus(status.code, status.message, context);

@@ -58,13 +58,16 @@ export function validateAdom(adom: unknown): string {
 	return name;
 }
 
-/** Accepts a tid as a number or a string of digits (it often arrives through an expression). */
-export function validateTid(tid: unknown): number {
+/**
+ * Accepts a tid as a number or a string of digits (it often arrives through an expression). `field` names the
+ * parameter in the error, for operations with more than one task ID.
+ */
+export function validateTid(tid: unknown, field = 'Task ID'): number {
 	const text = typeof tid === 'number' ? String(tid) : typeof tid === 'string' ? tid.trim() : '';
 	const value = /^\d+$/.test(text) ? Number(text) : NaN;
 	if (!Number.isSafeInteger(value) || value <= 0) {
 		const shown = typeof tid === 'string' || typeof tid === 'number' ? `"${String(tid)}"` : `a value of type ${typeof tid}`;
-		throw new InvalidInputError('Task ID', `${shown} is not a positive integer`, 'Map the "tid" field of a Create Task output item');
+		throw new InvalidInputError(field, `${shown} is not a positive integer`, 'Map the "tid" field of a Create Task output item');
 	}
 
 	return value;

@@ -19,6 +19,7 @@ export const outputOptionsField: INodeProperties = {
 			displayName: 'Minimum Severity',
 			name: 'minimumSeverity',
 			type: 'options',
+			// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items -- severities read best in their own order, lowest first
 			options: [
 				{ name: 'Info (All)', value: 'info' },
 				{ name: 'Low', value: 'low' },
@@ -27,14 +28,14 @@ export const outputOptionsField: INodeProperties = {
 				{ name: 'Critical', value: 'critical' },
 			],
 			default: 'info',
-			description: 'Drop threats below this severity',
+			description: 'Drop threats below this severity. Info keeps every threat.',
 		},
 		{
 			displayName: 'Only Detected (Not Blocked)',
 			name: 'onlyDetected',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to keep only threats with detected > 0, i.e. incidents that were not blocked',
+			description: 'Whether to keep only threats with detected > 0, i.e. threats with incidents that were not blocked.',
 		},
 		{
 			displayName: 'Output',

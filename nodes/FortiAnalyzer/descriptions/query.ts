@@ -13,7 +13,7 @@ export const queryFields: INodeProperties[] = [
 			{ name: 'Absolute (Start and End)', value: 'absolute' },
 		],
 		default: 'relative',
-		description: 'Whether the window ends now or between two fixed times',
+		description: 'Whether the window ends now (the last N minutes, hours or days) or lies between two fixed times',
 	},
 	{
 		displayName: 'Last',
@@ -34,6 +34,7 @@ export const queryFields: INodeProperties[] = [
 			{ name: 'Days', value: 'days' },
 		],
 		default: 'hours',
+		description: 'Unit of Last',
 		displayOptions: { show: { timeRangeType: ['relative'] } },
 	},
 	{
@@ -42,7 +43,8 @@ export const queryFields: INodeProperties[] = [
 		type: 'dateTime',
 		required: true,
 		default: '',
-		description: 'Start of the window. A value without an offset is read in the timezone below.',
+		description:
+			'Start of the window as an ISO 8601 date and time, e.g. 2025-06-01T08:00:00Z. A value without an offset is read in the timezone of the query options.',
 		displayOptions: { show: { timeRangeType: ['absolute'] } },
 	},
 	{
@@ -51,7 +53,7 @@ export const queryFields: INodeProperties[] = [
 		type: 'dateTime',
 		required: true,
 		default: '',
-		description: 'End of the window; must be after the start',
+		description: 'End of the window as an ISO 8601 date and time; must be after the start and not in the future',
 		displayOptions: { show: { timeRangeType: ['absolute'] } },
 	},
 	{
@@ -60,7 +62,8 @@ export const queryFields: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 1000, numberPrecision: 0 },
 		default: 50,
-		description: 'Max number of threats to return; FortiAnalyzer returns at most 1000 per task',
+		description: 'Max number of results to return',
+		hint: 'FortiAnalyzer returns at most 1000 threats per task; the threats come ranked by Sort By',
 		displayOptions: { hide: { returnAll: [true] } },
 	},
 	{
@@ -84,7 +87,8 @@ export const queryFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'threatlevel_s==critical and srcip==10.0.0.1',
-				description: "FortiView filter expression in FortiAnalyzer's log-view syntax",
+				description:
+					"FortiView filter expression in FortiAnalyzer's log-view syntax, e.g. threatlevel_s==critical and srcip==10.0.0.1. Empty means no filter.",
 			},
 			{
 				displayName: 'Sort By',
@@ -92,7 +96,7 @@ export const queryFields: INodeProperties[] = [
 				type: 'options',
 				options: SORT_FIELDS.map((field) => ({ name: field, value: field })),
 				default: 'threatweight',
-				description: 'Column FortiAnalyzer ranks threats by',
+				description: "Column FortiAnalyzer ranks threats by. Threat weight is FortiAnalyzer's own risk score.",
 			},
 			{
 				displayName: 'Sort Order',
@@ -103,6 +107,7 @@ export const queryFields: INodeProperties[] = [
 					{ name: 'Ascending', value: 'asc' },
 				],
 				default: 'desc',
+				description: 'Descending puts the highest value of Sort By first',
 			},
 			{
 				displayName: 'Timezone',

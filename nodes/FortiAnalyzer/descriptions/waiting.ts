@@ -1,5 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+/** Why an operation that waits holds its execution, and what to use for long tasks; shown above its parameters. */
+export const waitNotice: INodeProperties = {
+	displayName:
+		'The node polls FortiAnalyzer until the task is done, for at most Max Wait Time (2 minutes unless set in Waiting Options), and holds the execution meanwhile. For longer tasks use Create Task, a Wait node and Fetch Results.',
+	name: 'waitNotice',
+	type: 'notice',
+	default: '',
+};
+
 /** How long and how often to poll a task; shown by Wait Until Done and Get Top Threats. */
 export const waitOptionsField: INodeProperties = {
 	displayName: 'Waiting Options',

@@ -20,6 +20,17 @@ export function threatOutput(
 	return threats as unknown as IDataObject[];
 }
 
+/**
+ * Adds `taskDurationMs` to each item of `threatOutput`: every threat item, or the one summary item. It is the
+ * time from the first poll of the task to FortiAnalyzer's 100 %, summed over the tasks when Return All pages.
+ * The items belong to the caller's output, so they are changed in place rather than copied.
+ */
+export function withTaskDuration(items: IDataObject[], taskDurationMs: number): IDataObject[] {
+	for (const item of items) item.taskDurationMs = taskDurationMs;
+
+	return items;
+}
+
 /** Reports whether a threat passes the minimum severity and only-detected options. */
 export function keepThreat(threat: Threat, options: OutputOptions): boolean {
 	if (options.onlyDetected && !((threat.detected ?? 0) > 0)) return false;
