@@ -11,7 +11,7 @@ import { nodeProperties } from './actions/operations';
 import { route } from './actions/router';
 import { testFortiAnalyzerCredential } from './helpers/credentialTest';
 
-/** The canvas subtitle: the name of the chosen operation, e.g. "Get Top Threats" rather than its value. */
+/** Builds the canvas subtitle, which shows the chosen operation by name ("Get Top Threats"), not by value. */
 function operationSubtitle(properties: INodeProperties[]): string {
 	const operation = properties.find((property) => property.name === 'operation');
 	const names = Object.fromEntries((operation?.options ?? []).map((option) => ['value' in option ? option.value : option.name, option.name]));

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Why an operation that waits holds its execution, and what to use for long tasks; shown above its parameters. */
+/** Notice above the parameters of the operations that wait: they keep the execution busy, and long tasks need a Wait node. */
 export const waitNotice: INodeProperties = {
 	displayName:
 		'The node polls FortiAnalyzer until the task is done, for at most Max Wait Time (2 minutes unless set in Waiting Options), and holds the execution meanwhile. For longer tasks use Create Task, a Wait node and Fetch Results.',

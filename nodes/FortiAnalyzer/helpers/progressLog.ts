@@ -10,8 +10,8 @@ export const PROGRESS_INFO_INTERVAL_MS = 10_000;
 
 /**
  * Logs the progress of one task wait through n8n's logger. Every poll is logged at debug level. A wait that
- * lasts `infoIntervalMs` or longer also logs at info level, at most once per interval, and says at info level
- * when it ended, so quick tasks add no info lines.
+ * lasts `infoIntervalMs` or longer also logs its progress at info level, at most once per interval, and its end
+ * at info level, so quick tasks add no info lines.
  */
 export class ProgressLog {
 	private nextInfoAtMs: number;
