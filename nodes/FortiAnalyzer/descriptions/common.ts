@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodePropertyOptions, INodeProperties } from 'n8n-workflow';
 
 /** Fields shared by several operations; each operation file lists which ones it shows. */
 
@@ -19,3 +19,10 @@ export const tidField: INodeProperties = {
 	default: '={{ $json.tid }}',
 	description: 'The tid returned by Create Task. The default reads the "tid" field of the input item.',
 };
+
+/** The units of a relative time window, as `relativeTimeRange` takes them. */
+export const TIME_UNIT_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Minutes', value: 'minutes' },
+	{ name: 'Hours', value: 'hours' },
+	{ name: 'Days', value: 'days' },
+];

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { SORT_FIELDS } from '../client/validation';
+import { TIME_UNIT_OPTIONS } from './common';
 
 /** The fields that describe what a top-threats task asks FortiAnalyzer for. */
 export const queryFields: INodeProperties[] = [
@@ -28,11 +29,7 @@ export const queryFields: INodeProperties[] = [
 		displayName: 'Unit',
 		name: 'unit',
 		type: 'options',
-		options: [
-			{ name: 'Minutes', value: 'minutes' },
-			{ name: 'Hours', value: 'hours' },
-			{ name: 'Days', value: 'days' },
-		],
+		options: TIME_UNIT_OPTIONS,
 		default: 'hours',
 		description: 'Unit of Last',
 		displayOptions: { show: { timeRangeType: ['relative'] } },

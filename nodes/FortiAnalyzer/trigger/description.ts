@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { adomField } from '../descriptions/common';
+import { adomField, TIME_UNIT_OPTIONS } from '../descriptions/common';
 import { outputOptionsField } from '../descriptions/output';
 import { queryFields } from '../descriptions/query';
 import { waitOptionsField } from '../descriptions/waiting';
@@ -55,11 +55,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'First Window Unit',
 		name: 'firstWindowUnit',
 		type: 'options',
-		options: [
-			{ name: 'Minutes', value: 'minutes' },
-			{ name: 'Hours', value: 'hours' },
-			{ name: 'Days', value: 'days' },
-		],
+		options: TIME_UNIT_OPTIONS,
 		default: 'hours',
 	},
 	queryField('limit'),
