@@ -11,7 +11,7 @@ import { waitWithProgress } from './waiting';
 
 const HOUR_MS = 3_600_000;
 
-/** How far back each choice of Previous Period lies. `preceding` shifts by the window's own length. */
+/** Shift back in ms for each choice of Previous Period. `preceding` shifts by the window's own length. */
 const PREVIOUS_PERIOD_SHIFT_MS: Record<string, number | 'windowLength'> = {
 	preceding: 'windowLength',
 	dayBefore: 24 * HOUR_MS,
@@ -137,7 +137,7 @@ interface Period {
 /**
  * Fetches the top threats of two periods and emits each threat with both periods' counts, the change and a
  * status. With two time ranges it runs one task after the other, each deleted when done, so that the item
- * holds only one FortiAnalyzer search slot at a time.
+ * uses only one FortiAnalyzer search slot at a time.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject[]> {
 	const adom = readAdom(this, itemIndex, context.defaultAdom);

@@ -1,4 +1,4 @@
-/** The outcome of one item, kept in input order whatever order the items finish in. */
+/** Outcome of one item. Outcomes stay in input order, whatever order the items finish in. */
 export type ItemOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**

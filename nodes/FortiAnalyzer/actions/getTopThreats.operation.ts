@@ -17,7 +17,10 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Creates a task, waits for it, emits its threats and deletes the task, also when anything fails. */
+/**
+ * Runs one task, or one task per 1000 threats with Return All, and emits the threats. Each task is created, waited
+ * for and deleted, also when waiting fails.
+ */
 export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject[]> {
 	const adom = readAdom(this, itemIndex, context.defaultAdom);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;

@@ -8,7 +8,7 @@ export interface CollectedThreats {
 	tid: number;
 	adom: string;
 	threats: Threat[];
-	/** FortiAnalyzer's count of all matching threats, from the last page. */
+	/** FortiAnalyzer's count of all matching threats, from the last page that reported one. */
 	total: number | null;
 	/** True when FortiAnalyzer's total changed between pages, so rows may be missing or repeated. */
 	totalMoved: boolean;
@@ -16,7 +16,7 @@ export interface CollectedThreats {
 	durationMs: number;
 }
 
-/** Stops paging when FortiAnalyzer ignores `offset` and reports no total, rather than looping for ever. */
+/** Maximum number of pages when FortiAnalyzer reports no total, so that a FortiAnalyzer that ignores `offset` cannot make paging loop for ever. */
 const MAX_PAGES_WITHOUT_TOTAL = 100;
 
 /**
@@ -49,7 +49,7 @@ export async function runTask(
 /**
  * Collects every matching threat. FortiAnalyzer returns at most 1000 rows per task and pages are set when a task
  * is created, so each page is a new task with a growing `offset` and `count-total`. Paging stops when the rows
- * reach the total or a page comes back short. Only threats that pass `keep` are held, so memory grows with
+ * reach the total or a page comes back short. Only threats that pass `keep` are stored, so memory grows with
  * the threats kept rather than with every row read.
  */
 export async function collectAllThreats(

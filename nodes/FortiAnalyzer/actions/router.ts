@@ -9,16 +9,16 @@ import type { Operation, OperationContext } from './types';
 import { abortableSleep } from './waiting';
 
 /**
- * Two items at a time. NOTE: Fortinet documents no limit on concurrent FortiView tasks; two is an estimate that
- * leaves room for GUI users and other automations on the same FortiAnalyzer.
+ * Default number of items that run at once. NOTE: Fortinet documents no limit on concurrent FortiView tasks, so
+ * two is an estimate that leaves room for GUI users and other automations on the same FortiAnalyzer.
  */
 export const DEFAULT_PARALLEL_ITEMS = 2;
 
 export const MAX_PARALLEL_ITEMS = 10;
 
 /**
- * Runs the chosen operation for every input item with one FortiAnalyzer client, so all items share one
- * login and its keep-alive connections (at most one per parallel item), and logs out when the node is done,
+ * Runs the chosen operation for every input item with one FortiAnalyzer client, so all items share one login
+ * and its keep-alive connections (at most one per parallel item). The client logs out when the node is done,
  * also when it failed. Each output item is paired with the input item it came from, in input order. Under
  * continue-on-fail a failing item becomes an error item and the other items still run.
  */
@@ -80,7 +80,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	return [output];
 }
 
-/** When the node fails as a whole, n8n drops every item's output, so what the successful items hold is freed. */
+/**
+ * Releases what each successful item holds on FortiAnalyzer (e.g. its task) when the node fails as a whole or
+ * the execution is cancelled, because n8n then drops every item's output.
+ */
 async function releaseSucceededItems(
 	node: IExecuteFunctions,
 	operation: Operation,
@@ -116,7 +119,7 @@ function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number
 	return { json, pairedItem: { item: itemIndex } };
 }
 
-/** The execution's cancel signal; n8n hosts before it existed return undefined. */
+/** Returns the execution's cancel signal, or undefined on n8n hosts older than `getExecutionCancelSignal`. */
 function cancelSignal(context: IExecuteFunctions): AbortSignal | undefined {
 	return typeof context.getExecutionCancelSignal === 'function' ? context.getExecutionCancelSignal() : undefined;
 }

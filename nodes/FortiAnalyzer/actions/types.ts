@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { FortiAnalyzerClient } from '../client';
 
-/** What the router hands every operation for one execution of the node. */
+/** Shared state that the router passes to every operation for one execution of the node. */
 export interface OperationContext {
 	client: FortiAnalyzerClient;
 	/** The credential's ADOM, used when the node's ADOM field is empty. */
@@ -11,7 +11,7 @@ export interface OperationContext {
 	signal?: AbortSignal;
 }
 
-/** One operation: its own parameters and what it does for one input item. */
+/** An operation of the node: its own parameters, its work for one input item and an optional cleanup. */
 export interface Operation {
 	description: INodeProperties[];
 	execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject[]>;

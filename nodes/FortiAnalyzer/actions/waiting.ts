@@ -4,7 +4,10 @@ import { type FortiAnalyzerClient, type Sleep, type WaitResult, waitForTask } fr
 import { readWaitSettings } from '../helpers/parameters';
 import { ProgressLog } from '../helpers/progressLog';
 
-/** n8n-workflow's abortable sleep; n8n hosts older than `sleepWithAbort` get `sleep`, and see cancellation between polls. */
+/**
+ * n8n-workflow's abortable sleep. On n8n hosts older than `sleepWithAbort` it falls back to `sleep`, which does not
+ * abort, so a cancellation takes effect only after the current pause.
+ */
 export const abortableSleep: Sleep =
 	typeof sleepWithAbort === 'function' ? sleepWithAbort : async (ms: number) => await sleep(ms);
 
@@ -31,7 +34,10 @@ export async function waitWithProgress(
 	return result;
 }
 
-/** Deletes a task, cancelling it if it still runs, so it does not hold a FortiAnalyzer search slot; never throws. */
+/**
+ * Deletes a task, cancelling it if it still runs, so that it does not occupy a FortiAnalyzer search slot. It sends
+ * no abort signal, so it also runs after the execution was cancelled. A failure is logged as a warning, not thrown.
+ */
 export async function deleteTaskQuietly(context: IExecuteFunctions, client: FortiAnalyzerClient, adom: string, tid: number): Promise<void> {
 	try {
 		await client.cancelTopThreatsTask(adom, tid);

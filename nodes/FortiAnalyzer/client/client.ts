@@ -15,7 +15,7 @@ import type { TimeRange } from './timeRange';
 import { JsonRpcTransport, type RpcRequest } from './transport';
 import { type DeviceSelector, type SortField, validateAdom, validateTid } from './validation';
 
-/** What to ask a top-threats task for. Values are validated by the caller (see `validation.ts`). */
+/** Parameters of a top-threats task. The caller validates the values (see `validation.ts`). */
 export interface TopThreatsQuery {
 	timeRange: TimeRange;
 	devices: DeviceSelector[];
@@ -24,11 +24,11 @@ export interface TopThreatsQuery {
 	limit: number;
 	offset?: number;
 	sort?: { field: SortField; order: 'asc' | 'desc' };
-	/** Ask FortiAnalyzer for `total-count-all`, the number of rows across all pages. */
+	/** Whether to request `count-total`, so that FortiAnalyzer returns `total-count-all`, the number of rows across all pages. */
 	countTotal?: boolean;
 }
 
-/** The operator-facing log lines of the client; never given a secret. */
+/** Logger for the client's operator-facing messages. The client never passes it a secret. */
 export interface ClientLogger {
 	debug(message: string, meta?: Record<string, unknown>): void;
 	warn(message: string, meta?: Record<string, unknown>): void;
@@ -36,7 +36,7 @@ export interface ClientLogger {
 
 export interface ClientOptions {
 	logger?: ClientLogger;
-	/** Pause between retries; must reject when its signal aborts. */
+	/** Sleep used between retries. It must reject when its signal aborts. */
 	sleep?: Sleep;
 	retry?: RetryPolicy;
 }
@@ -45,7 +45,7 @@ const SILENT_LOGGER: ClientLogger = { debug: () => {}, warn: () => {} };
 
 const REDACTED = '[redacted]';
 
-/** Which session promise a request used, so a retry drops only that one. */
+/** Session promise that a request used, recorded so that a retry drops only that session. */
 interface SessionUse {
 	session?: Promise<string>;
 	/** True when the last attempt failed in the login, before the request itself was sent. */
@@ -54,9 +54,9 @@ interface SessionUse {
 
 /**
  * A FortiAnalyzer JSON-RPC client for FortiView top-threats tasks. With password authentication it logs in on
- * the first request, shares that one session between concurrent requests, logs in again once when
- * FortiAnalyzer calls the session stale (-11), and logs out in `close()`. With an API key it sends the key as a
- * Bearer token and keeps no session.
+ * the first request and shares that one session between concurrent requests. When FortiAnalyzer rejects a
+ * request with -11 (stale session or missing permission), it logs in again once, and `close()` logs out. With an
+ * API key it sends the key as a Bearer token and keeps no session.
  */
 export class FortiAnalyzerClient {
 	private readonly transport: JsonRpcTransport;
@@ -87,7 +87,7 @@ export class FortiAnalyzerClient {
 		return this.transport.endpoint;
 	}
 
-	/** Reads `/sys/status`; with password authentication this also proves the login works. */
+	/** Reads `/sys/status`. With password authentication this also proves that the login works. */
 	async getSystemStatus(signal?: AbortSignal): Promise<SystemStatus> {
 		const reply = await this.call({ method: 'get', url: '/sys/status', signal }, {});
 		const data = reply.form === 'list' ? reply.entry.data : reply.form === 'object' ? reply.result : undefined;
@@ -161,7 +161,8 @@ export class FortiAnalyzerClient {
 			const body = await this.transport.send({ method: 'exec', url: '/sys/logout', session: id }, {});
 			readReply(body, {});
 		} catch (error) {
-			// -11 means the session had already expired, which is as good as a logout.
+			// A PermissionError (-11) means the session had already expired, which is as good as a logout. An
+			// AuthenticationError means the login failed, so there was no session to log out.
 			if (!(error instanceof PermissionError) && !(error instanceof AuthenticationError)) {
 				this.logger.warn('FortiAnalyzer logout failed', { endpoint: this.endpoint, error: this.redact(describe(error)) });
 			}
@@ -189,7 +190,7 @@ export class FortiAnalyzerClient {
 			policy: this.retryPolicy,
 			sleep: this.sleep,
 			signal: request.signal,
-			// A failed login sent nothing of the request, so it may be repeated like the login itself (an exec).
+			// A failed login sent none of the request, so the retry rule of the login itself (an exec) applies.
 			canRetry: (error) => mayRepeat(used.loginFailed ? 'exec' : request.method, error),
 			onRetry: (error, attempt, delayMs) => {
 				this.logger.warn(`FortiAnalyzer request failed, retrying in ${delayMs} ms`, {
@@ -220,8 +221,9 @@ export class FortiAnalyzerClient {
 	}
 
 	/**
-	 * FortiAnalyzer answers -11 both for a stale session and for a missing permission, so one fresh login
-	 * tells them apart. Concurrent requests that failed with the same stale session share that one login.
+	 * Repeats a request that failed with -11 once, on a fresh login. FortiAnalyzer returns -11 both for a stale
+	 * session and for a missing permission, so the fresh login tells them apart. If the repeat fails with -11
+	 * again, the first error is thrown. Concurrent requests that failed with the same stale session share one login.
 	 */
 	private async retryWithNewSession(
 		request: Omit<RpcRequest, 'session'>,
@@ -243,7 +245,10 @@ export class FortiAnalyzerClient {
 		}
 	}
 
-	/** With an API key, -11 means either a rejected key or a missing permission; `/sys/status` tells which. */
+	/**
+	 * Throws the error for a -11 reply to an API-key request. -11 means either a rejected key or a missing
+	 * permission, so a `/sys/status` request tells them apart: if it also fails with -11, the key was rejected.
+	 */
 	private async explainApiKeyRejection(request: Omit<RpcRequest, 'session'>, error: PermissionError): Promise<never> {
 		if (request.url === '/sys/status') throw rejectedApiKey(error);
 
@@ -256,8 +261,8 @@ export class FortiAnalyzerClient {
 	}
 
 	/**
-	 * Returns the current session, logging in first when there is none. Concurrent callers share one login,
-	 * so it runs without any one caller's abort signal; the request timeout still bounds it.
+	 * Returns the current session, logging in first when there is none. Concurrent callers share one login, so it
+	 * runs without any one caller's abort signal. The request timeout still bounds it.
 	 */
 	private currentSession(): Promise<string> {
 		if (!this.session) {
@@ -318,7 +323,10 @@ export class FortiAnalyzerClient {
 		}
 	}
 
-	/** Removes every credential and session id from an error's message, in case FortiAnalyzer echoed one. */
+	/**
+	 * Replaces every credential and session id in an error's message, stack and `apiMessage` with `[redacted]`,
+	 * in case FortiAnalyzer echoed one. Secrets shorter than 4 characters are left in place.
+	 */
 	private scrub(error: unknown): unknown {
 		if (!(error instanceof Error)) return error;
 
@@ -355,7 +363,10 @@ function taskUrl(adom: string, tid: number): string {
 	return `/fortiview/adom/${validateAdom(adom)}/top-threats/run/${validateTid(tid)}`;
 }
 
-/** The object holding `tid` in a create reply: `result` (apiver 3) or `result[0].data` (documented shape). */
+/**
+ * Returns the object that contains `tid` in a create reply: `result` (apiver 3), or `result[0].data` (documented
+ * shape) with `result[0]` itself as the fallback.
+ */
 function taskData(reply: RpcReply): unknown {
 	if (reply.form === 'object') return reply.result;
 	if (reply.form === 'list') return reply.entry.data ?? reply.entry;

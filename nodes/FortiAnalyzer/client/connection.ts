@@ -10,16 +10,16 @@ export type Authentication =
 	| { method: 'password'; username: string; password: string };
 
 export interface TlsSettings {
-	/** Verify the certificate chain and host name. Ignored when `fingerprint` is set. */
+	/** Whether to verify the certificate chain and host name. Ignored when `fingerprint` is set. */
 	verify: boolean;
 	/** Extra trusted CA certificates (PEM), added to Node's default ones. */
 	caCertificate?: string;
-	/** SHA-256 fingerprint of the server certificate; when set, it is the only trust check. */
+	/** SHA-256 fingerprint of the server certificate. When set, it is the only trust check. */
 	fingerprint?: string;
 }
 
 export interface ConnectionSettings {
-	/** Where FortiAnalyzer is, e.g. `https://faz.example.com`; a trailing `/jsonrpc` is accepted. */
+	/** Address of FortiAnalyzer, e.g. `https://faz.example.com`. A trailing `/jsonrpc` is accepted. */
 	baseUrl: string;
 	auth: Authentication;
 	tls: TlsSettings;
@@ -35,7 +35,7 @@ const MAX_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Validates a base URL and returns the JSON-RPC endpoint (`<origin><path>/jsonrpc`). A path prefix is kept
- * for FortiAnalyzer behind a reverse proxy; credentials, query strings and fragments are rejected.
+ * for FortiAnalyzer behind a reverse proxy. Credentials, query strings and fragments are rejected.
  */
 export function resolveEndpoint(baseUrl: string): string {
 	const trimmed = baseUrl.trim();
@@ -83,7 +83,7 @@ export function normalizeFingerprint(fingerprint: string): string {
 	return hex;
 }
 
-/** Checks that a PEM text holds at least one certificate, so a pasted key or fragment fails early. */
+/** Checks that a PEM text contains at least one certificate, so that a pasted key or fragment fails early. */
 export function validateCaCertificate(pem: string): string {
 	if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) {
 		throw new InvalidInputError(
@@ -128,7 +128,7 @@ export function createAgent(endpoint: string, settings: TlsSettings, maxSockets:
 /**
  * An HTTPS agent that trusts exactly one certificate, identified by its SHA-256 fingerprint. FortiAnalyzer's
  * factory certificate is self-signed and names the serial number rather than the host, so neither chain nor
- * host name can be verified; the pin replaces both. The socket is handed to the HTTP client only after the
+ * host name can be verified, and the pin replaces both checks. The socket is handed to the HTTP client only after the
  * pin matched, so no request byte reaches a server with another certificate.
  */
 class PinnedAgent extends https.Agent {

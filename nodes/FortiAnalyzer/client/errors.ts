@@ -1,7 +1,8 @@
 /**
  * Errors raised by the FortiAnalyzer client. Each kind of failure has its own class, so callers can branch
  * on `instanceof` or on `kind`, and every message names the endpoint, the JSON-RPC url, the tid and
- * FortiAnalyzer's own code and message where they are known. No message ever contains a credential.
+ * FortiAnalyzer's own code and message where they are known. `FortiAnalyzerClient` removes credentials and
+ * session ids from the messages of the errors it throws.
  */
 
 export type FortiAnalyzerErrorKind =
@@ -21,7 +22,7 @@ export type FortiAnalyzerErrorKind =
 	| 'connection'
 	| 'api';
 
-/** Where a failure happened and what FortiAnalyzer returned, as far as it is known. */
+/** Location of a failure and FortiAnalyzer's reply to it, as far as they are known. */
 export interface ErrorContext {
 	/** The JSON-RPC endpoint, e.g. `https://faz.example.com/jsonrpc`. */
 	endpoint?: string;
@@ -51,7 +52,7 @@ export class FortiAnalyzerError extends Error {
 	}
 }
 
-/** A parameter or credential value that is invalid; raised before any request is sent. */
+/** A parameter or credential value that is invalid. It is raised before any request is sent. */
 export class InvalidInputError extends FortiAnalyzerError {
 	override readonly kind = 'invalid-input';
 
@@ -103,24 +104,24 @@ export class WaitTimeoutError extends FortiAnalyzerError {
 	}
 }
 
-/** The n8n execution was cancelled while the client waited. */
+/** The n8n execution was cancelled during a request or while the client waited. */
 export class CancelledError extends FortiAnalyzerError {
 	override readonly kind = 'cancelled';
 }
 
-/** FortiAnalyzer answered, but not with a response this client can read. */
+/** FortiAnalyzer responded, but with a response that this client cannot read. */
 export class MalformedResponseError extends FortiAnalyzerError {
 	override readonly kind = 'malformed-response';
 }
 
-/** FortiAnalyzer or a proxy in front of it answered with a non-2xx HTTP status. */
+/** FortiAnalyzer or a proxy in front of it responded with a non-2xx HTTP status. */
 export class HttpError extends FortiAnalyzerError {
 	override readonly kind = 'http';
 }
 
 export type TlsFailure = 'trust' | 'name' | 'pin' | 'expired' | 'handshake';
 
-/** The TLS handshake failed: untrusted certificate, wrong host name, pin mismatch or expired certificate. */
+/** The TLS connection failed: untrusted certificate, wrong host name, pin mismatch, expired certificate or failed handshake. */
 export class TlsError extends FortiAnalyzerError {
 	override readonly kind = 'tls';
 
@@ -132,7 +133,10 @@ export class TlsError extends FortiAnalyzerError {
 	}
 }
 
-/** The TCP connection could not be made or was dropped (refused, reset, DNS failure). */
+/**
+ * The TCP connection could not be made or was dropped (refused, reset, DNS failure), or the request failed in
+ * another way that no more specific class covers.
+ */
 export class ConnectionError extends FortiAnalyzerError {
 	override readonly kind = 'connection';
 }
@@ -167,7 +171,7 @@ export class TaskNotDoneError extends FortiAnalyzerError {
 	override readonly kind = 'not-done';
 }
 
-/** FortiAnalyzer has no free slot for another task right now; the request created nothing. */
+/** FortiAnalyzer has no free slot for another task right now. The request created nothing. */
 export class BusyError extends FortiAnalyzerError {
 	override readonly kind = 'busy';
 }

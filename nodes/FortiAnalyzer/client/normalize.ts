@@ -10,7 +10,7 @@ import {
 } from './schemas';
 
 /**
- * The canonical threat: one shape for both response dialects. A field that the answering FortiAnalyzer
+ * The canonical threat: one shape for both response dialects. A field that the responding FortiAnalyzer
  * does not provide is `null`, never invented.
  */
 export interface Threat {
@@ -24,11 +24,11 @@ export interface Threat {
 	sources: number | null;
 	destinations: number | null;
 	threatweight: number | null;
-	/** Position in FortiAnalyzer's answer, starting at 1 (after the task's offset). */
+	/** Position in FortiAnalyzer's result, starting at 1. The first row of a task created with an offset has rank `offset + 1`. */
 	rank: number;
 	tid: number;
 	adom: string;
-	/** The row exactly as FortiAnalyzer sent it; only set when the caller asks for it. */
+	/** The row exactly as FortiAnalyzer sent it. Set only when the caller requests it. */
 	raw?: Record<string, unknown>;
 }
 
@@ -39,7 +39,10 @@ export interface TaskResult {
 	tid: number;
 	adom: string;
 	percentage: number;
-	/** True once FortiAnalyzer reports 100 %; before that `threats` is a partial aggregate. */
+	/**
+	 * True once FortiAnalyzer reports 100 %, unless an apiver-3 page at 100 % is empty while `total-count-all` counts
+	 * rows for it. Until then `threats` is a partial aggregate.
+	 */
 	done: boolean;
 	threats: Threat[];
 	/** The total number of matching threats when FortiAnalyzer reports it, else null. */
@@ -81,8 +84,8 @@ function readApiver3Result(result: unknown, options: NormalizeOptions, context: 
 	const threats = parsed.data.data.map((row, index) => normalizeApiver3Row(row, index, options, context));
 	const total = parsed.data['total-count-all'];
 
-	// FortiAnalyzer 7.6.7 was seen to report 100 % with an empty page while its own count said rows exist;
-	// such a page is not final, so the task counts as still running.
+	// FortiAnalyzer 7.6.7 was seen to report 100 % with an empty page while its own count showed that rows exist.
+	// Such a page is not final, so the task counts as still running.
 	const emptyButCounted = threats.length === 0 && total !== null && total > (options.firstRank ?? 1) - 1;
 
 	return {
@@ -103,7 +106,7 @@ function readDocumentedResult(data: unknown, options: NormalizeOptions, context:
 	const { status, threats: rows, total } = parsed.data;
 	if (status === 'error') throw new ApiError('FortiAnalyzer reports that the task failed', context);
 
-	// The documented shape carries both a status word and a percentage; either one may say "done".
+	// The documented shape carries both a status word and a percentage, and either one may report "done".
 	const reportedPercentage = parsed.data.percentage ?? (status === 'done' ? 100 : 0);
 	const done = status === 'done' || reportedPercentage >= 100;
 	const percentage = done ? 100 : clampPercentage(reportedPercentage);

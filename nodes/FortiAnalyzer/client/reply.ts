@@ -98,6 +98,6 @@ export function errorForStatus(code: number, message: string, context: ErrorCont
 function isTaskNotFound(code: number, message: string, context: ErrorContext): boolean {
 	if (/invalid (tid|task|uuid)/i.test(message)) return true;
 
-	// -3 "Object does not exist" also answers for an unknown ADOM, so it only means "no such task" on a tid url.
+	// FortiAnalyzer also returns -3 "Object does not exist" for an unknown ADOM, so it means "no such task" only on a tid url.
 	return code === OBJECT_DOES_NOT_EXIST && context.tid !== undefined;
 }

@@ -1,26 +1,26 @@
 import { BusyError, ConnectionError, FortiAnalyzerError, HttpError, RequestTimeoutError } from './errors';
 
-/** How often and how patiently a failed request is repeated. */
+/** Retry limits for a failed request. */
 export interface RetryPolicy {
-	/** Repeats after the first try; 0 turns retries off. */
+	/** Maximum number of retries after the first attempt. 0 turns retries off. */
 	retries: number;
-	/** Pause before the first repeat, doubled for each further one. */
+	/** Delay before the first retry, doubled for each further one up to `maxDelayMs`, then jittered down by up to half. */
 	baseDelayMs: number;
 	maxDelayMs: number;
-	/** No repeat starts later than this after the first try. */
+	/** Time after the start of the first attempt, in ms, after which no retry starts. */
 	budgetMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 3, baseDelayMs: 300, maxDelayMs: 4000, budgetMs: 20_000 };
 
-/** A sleep that rejects when the signal aborts; n8n-workflow's `sleepWithAbort` fits. */
+/** Sleep that rejects when the signal aborts, such as n8n-workflow's `sleepWithAbort`. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 const TRANSIENT_HTTP_STATUSES = new Set([429, 502, 503, 504]);
 
 /**
- * Reports whether a failure may pass if the same request is sent again: a gateway error, a reset or refused
- * connection, a request timeout, or FortiAnalyzer reporting that all its task slots are busy.
+ * Returns whether a failure may pass if the same request is sent again: HTTP 429, 502, 503 or 504, a connection
+ * error, a request timeout, or FortiAnalyzer reporting that all its task slots are busy.
  */
 export function isTransient(error: unknown): boolean {
 	if (error instanceof HttpError) return TRANSIENT_HTTP_STATUSES.has(error.context.httpStatus ?? 0);
@@ -29,9 +29,10 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
- * Reports whether a failed request may be repeated. Reads, deletes, login and logout may, but creating a task may
- * not: after a timeout or a dropped connection the first task may exist, and a repeat would start a second one.
- * A busy answer is the exception, because FortiAnalyzer then created nothing.
+ * Returns whether a failed request may be repeated after a transient failure. Reads, deletes, login and logout
+ * may be repeated. Creating a task (`add`) may not, because after a timeout or a dropped connection the first
+ * task may exist, and a repeat would start a second one. A busy error is the exception for every method,
+ * because FortiAnalyzer then created nothing.
  */
 export function mayRepeat(method: string, error: unknown): boolean {
 	if (error instanceof BusyError) return true;
@@ -71,7 +72,7 @@ export async function withRetries<T>(action: () => Promise<T>, options: RetryOpt
 	}
 }
 
-/** An abortable sleep for callers outside n8n; the node passes n8n-workflow's `sleepWithAbort` instead. */
+/** Abortable sleep for callers outside n8n. The node passes n8n-workflow's `sleepWithAbort` instead. */
 export const defaultSleep: Sleep = async (ms, signal) =>
 	await new Promise<void>((resolve, reject) => {
 		if (signal?.aborted) {

@@ -4,7 +4,7 @@ import { z } from 'zod/v4';
  * Schemas for every FortiAnalyzer response the client reads. They are the single source of truth for what
  * FortiAnalyzer sends: types come from `z.infer`, and nothing outside this file guesses at response shapes.
  *
- * FortiAnalyzer answers in two dialects. Legacy calls (`/sys/...`) and some errors use a list:
+ * FortiAnalyzer responds in two dialects. Legacy calls (`/sys/...`) and some errors use a list:
  * `{"result":[{"status":{"code":0,"message":"OK"},"url":"...","data":{...}}]}`. FortiView calls with
  * `apiver: 3` return one object: `{"jsonrpc":"2.0","result":{"percentage":"100","data":[...],"status":{...}}}`.
  * FortiAnalyzer 7.4 and 7.6 send most numbers as strings, so numeric fields accept both.
@@ -12,13 +12,13 @@ import { z } from 'zod/v4';
 
 const DECIMAL = /^\s*-?\d+(\.\d+)?\s*$/;
 
-/** Reports whether a string is a decimal number that fits a double; 400 digits match `DECIMAL` but become Infinity. */
+/** Returns whether a string is a decimal number that fits a double. 400 digits match `DECIMAL` but become Infinity. */
 function isFiniteDecimal(text: string): boolean {
 	return DECIMAL.test(text) && Number.isFinite(Number(text));
 }
 
 /**
- * A number, or a string holding a decimal number (FortiAnalyzer 7.4/7.6 send counts as strings). One custom
+ * A number, or a string containing a decimal number (FortiAnalyzer 7.4/7.6 send counts as strings). One custom
  * check instead of a union of two schemas, because unions cost about ten times as much on a 1000-row page.
  */
 export const numeric = z.custom<number | string>(
@@ -26,7 +26,7 @@ export const numeric = z.custom<number | string>(
 	{ message: 'expected a number' },
 ).transform((value) => Number(value));
 
-/** A count that may be missing or empty; both become `null` rather than an invented 0. */
+/** A count that may be missing or empty. Both become `null` rather than an invented 0. */
 const optionalCount = z
 	.custom<number | string | null | undefined>(
 		(value) =>
@@ -128,7 +128,7 @@ export const documentedFetchSchema = z
 	})
 	.passthrough();
 
-/** `/sys/status` data; only the fields shown to users are read, the rest is kept as is. */
+/** `/sys/status` data. Only the fields shown to users are read, and the rest is kept as is. */
 export const systemStatusSchema = z
 	.object({
 		Version: z.string().optional(),

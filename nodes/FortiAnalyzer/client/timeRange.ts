@@ -2,7 +2,7 @@ import { InvalidInputError } from './errors';
 
 /**
  * Time ranges for FortiView tasks. FortiAnalyzer reads `yyyy-MM-dd HH:mm:ss` in the request's `timezone`,
- * so both ends are sent as wall-clock times in one explicit time zone; sending UTC to a FortiAnalyzer in
+ * so both ends are sent as wall-clock times in one explicit time zone. Sending UTC to a FortiAnalyzer in
  * another zone would silently shift the window.
  */
 
@@ -21,7 +21,7 @@ export interface TimeRange {
 
 const UNIT_MS: Record<RelativeUnit, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 
-/** FortiAnalyzer keeps logs for a limited time; a longer window than this is almost certainly a typo. */
+/** Maximum window length in days. FortiAnalyzer keeps logs for a limited time, so a longer window is almost certainly a typo. */
 const MAX_WINDOW_DAYS = 3660;
 
 /** Tolerated clock difference between n8n and FortiAnalyzer before a start counts as "in the future". */
@@ -56,7 +56,7 @@ export function relativeTimeRange(amount: unknown, unit: unknown, timezone: stri
 }
 
 /**
- * Resolves an absolute range. A value with an offset (`Z`, `+02:00`) is an instant; a value without one is a
+ * Resolves an absolute range. A value with an offset (`Z`, `+02:00`) is an instant. A value without one is a
  * wall-clock time in `timezone`, which is how n8n's date picker fills the field.
  */
 export function absoluteTimeRange(start: unknown, end: unknown, timezone: string, now: Date): TimeRange {

@@ -22,9 +22,9 @@ export interface RpcRequest {
 	url: string;
 	/** Parameters placed beside `url` in `params[0]`. */
 	params?: Record<string, unknown>;
-	/** Session string for password authentication; omitted for API keys, which FortiAnalyzer rejects with one. */
+	/** Session string for password authentication. It is omitted with an API key, because FortiAnalyzer rejects an API-key request that carries a session. */
 	session?: string;
-	/** FortiView and other apiver-3 calls are JSON-RPC 2.0 calls. */
+	/** Whether to send `apiver: 3` and `jsonrpc: "2.0"`, because FortiView and other apiver-3 calls are JSON-RPC 2.0 calls. */
 	apiver3?: boolean;
 	signal?: AbortSignal;
 }
@@ -98,7 +98,7 @@ export class JsonRpcTransport {
 			transformResponse: [(data: unknown) => data],
 			validateStatus: () => true,
 			maxRedirects: 0,
-			// FortiAnalyzer sits on private networks; an environment proxy would also bypass the certificate pin.
+			// FortiAnalyzer sits on private networks, and an environment proxy would also bypass the certificate pin.
 			proxy: false,
 		});
 	}
@@ -160,7 +160,7 @@ function parseJson(text: string, contentType: string, context: ErrorContext): un
 function transportError(error: unknown, context: ErrorContext): FortiAnalyzerError {
 	const cause = error instanceof FortiAnalyzerError ? error : isAxiosError(error) ? error.cause : undefined;
 	if (cause instanceof TlsError) {
-		// The pinning agent sees only the endpoint; the message is rebuilt so it names the JSON-RPC url too.
+		// The pinning agent knows only the endpoint, so the error is rebuilt to name the JSON-RPC url too.
 		const { summary, hint } = TLS_SUMMARIES[cause.failure];
 		return new TlsError(cause.failure, summary, { ...context, ...cause.context }, hint);
 	}

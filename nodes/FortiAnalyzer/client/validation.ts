@@ -1,12 +1,12 @@
 import { InvalidInputError } from './errors';
 
 /**
- * Checks for every value a user types that ends up in a request. They run before any request is sent, and
- * they guarantee that a user value never leaves its own segment of the JSON-RPC `url`.
+ * Validators for every user value that ends up in a request. They run before any request is sent, and they
+ * ensure that a user value never leaves its own segment of the JSON-RPC `url`.
  */
 
 // NOTE: FortiAnalyzer's API documents no ADOM name grammar. This pattern covers its built-in ADOMs (root,
-// FortiCarrier, Unmanaged_Devices, ...); a name with other characters is rejected rather than put into a url.
+// FortiCarrier, Unmanaged_Devices, ...). A name with other characters is rejected rather than put into a url.
 const ADOM_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** A device serial (`FG100FTK19000001`), optionally with a VDOM (`FG100FTK19000001[root]`). */
@@ -39,7 +39,7 @@ export type SortField = (typeof SORT_FIELDS)[number];
 
 export type DeviceSelector = { devid: string } | { devname: string };
 
-/** Every device FortiAnalyzer has; measured on FortiAnalyzer 7.6.7, where `devid: All_FortiGate` returns nothing. */
+/** Selector for every device of the ADOM. On FortiAnalyzer 7.6.7, `devid: All_FortiGate` returned nothing, so this uses `devname: All_Device`. */
 export const ALL_DEVICES: DeviceSelector = { devname: 'All_Device' };
 
 export function validateAdom(adom: unknown): string {
@@ -59,8 +59,8 @@ export function validateAdom(adom: unknown): string {
 }
 
 /**
- * Accepts a tid as a number or a string of digits (it often arrives through an expression). `field` names the
- * parameter in the error, for operations with more than one task ID.
+ * Validates a tid given as a number or a string of digits (it often arrives through an expression) and returns it
+ * as a number. `field` names the parameter in the error, for operations with more than one task ID.
  */
 export function validateTid(tid: unknown, field = 'Task ID'): number {
 	const text = typeof tid === 'number' ? String(tid) : typeof tid === 'string' ? tid.trim() : '';
@@ -90,7 +90,10 @@ export function validateSortField(field: unknown): SortField {
 	return match;
 }
 
-/** Splits a comma-separated device list into FortiView device selectors; empty means all devices. */
+/**
+ * Splits a comma-separated device list into FortiView device selectors. Serial numbers and names starting with
+ * `All_` become `devid`, other names `devname`. An empty list selects all devices.
+ */
 export function parseDevices(devices: unknown): DeviceSelector[] {
 	const text = typeof devices === 'string' ? devices : '';
 	const entries = text
@@ -113,7 +116,10 @@ export function parseDevices(devices: unknown): DeviceSelector[] {
 	});
 }
 
-/** Checks a FortiView filter expression for what FortiAnalyzer cannot parse; the syntax itself is its own. */
+/**
+ * Rejects a FortiView filter that FortiAnalyzer cannot parse: longer than 2048 characters, containing a control
+ * character, or with an unmatched double quote. FortiAnalyzer checks the syntax itself. Returns the trimmed filter.
+ */
 export function validateFilter(filter: unknown): string {
 	const text = typeof filter === 'string' ? filter.trim() : '';
 	if (text.length > MAX_FILTER_LENGTH) {

@@ -20,7 +20,7 @@ export interface WaitOptions {
 	maxIntervalMs?: number;
 	/** Give up when the percentage has not moved for this many milliseconds, independent of the deadline. */
 	stallTimeoutMs?: number;
-	/** When the task was known to exist (same clock as `now`), e.g. when its create call returned; it sharpens the first estimate. */
+	/** Time at which the task was known to exist (same clock as `now`), e.g. when its create call returned. It sharpens the first estimate. */
 	createdAt?: number;
 	sleep: Sleep;
 	signal?: AbortSignal;
@@ -37,9 +37,8 @@ export interface WaitResult extends TaskResult {
 /**
  * Polls a task until FortiAnalyzer reports 100 %. The first poll is immediate. Later pauses follow the
  * progress rate: the time the task still needs at its observed speed, kept between the minimum and maximum
- * interval, and growing by half each poll while the percentage does not move. Throws `WaitTimeoutError` at
- * the deadline, `TaskStalledError` when the percentage stands still for the stall timeout, and
- * `CancelledError` as soon as the signal aborts.
+ * interval (see `nextInterval`). Throws `WaitTimeoutError` at the deadline, `TaskStalledError` when the
+ * percentage does not move for the stall timeout, and `CancelledError` as soon as the signal aborts.
  */
 export async function waitForTask(
 	client: FortiAnalyzerClient,
@@ -80,7 +79,7 @@ export async function waitForTask(
 			throw new WaitTimeoutError(tid, result.percentage, elapsedMs, { endpoint: client.endpoint, tid });
 		}
 
-		// FortiAnalyzer computed the percentage between sending and receiving: taking the send time for the latest
+		// FortiAnalyzer computed the percentage between sending and receiving. Taking the send time for the latest
 		// poll and the receive time for the origin keeps the pace an upper bound.
 		origin ??= { percentage: result.percentage, at: polledAt };
 		interval = nextInterval(interval, origin, { percentage: result.percentage, at: sentAt }, minInterval, maxInterval);
@@ -96,11 +95,12 @@ interface Progress {
 
 /**
  * Returns the pause before the next poll. FortiAnalyzer rounds percentages down, so a reported p % lies in
- * [p, p + 1): the pace since the origin (the task's creation when known, else the first poll) gives both the
+ * [p, p + 1). The pace since the origin (the task's creation when known, else the first poll) gives both the
  * earliest completion (at p + 1 %) and a central estimate (at p + 0.5 %). The next poll aims at the central
- * estimate, but never later than the earliest completion plus 80 % of the delay budget, which is 10 % of the
- * task's duration and at least the minimum interval. So a poll lands close after completion, and a task that
- * slows down or stops gets longer pauses by itself, because its elapsed time grows.
+ * estimate plus 20 ms, but never later than the earliest completion plus 80 % of the delay budget. That budget
+ * is 10 % of the task's shortest total duration and at least the minimum interval. So a poll lands shortly after
+ * completion, and a task that slows down or stops gets longer pauses by itself, because its elapsed time grows.
+ * The pause grows by half only when the reported percentage is at least 1 below the origin's.
  */
 function nextInterval(current: number, origin: Progress, latest: Progress, minInterval: number, maxInterval: number): number {
 	const clamp = (value: number) => Math.min(maxInterval, Math.max(minInterval, Math.round(value)));

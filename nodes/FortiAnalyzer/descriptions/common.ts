@@ -1,6 +1,6 @@
 import type { INodePropertyOptions, INodeProperties } from 'n8n-workflow';
 
-/** Fields shared by several operations; each operation file lists which ones it shows. */
+/** Fields shared by several operations. `actions/operations.ts` sets which operations show each one. */
 
 export const adomField: INodeProperties = {
 	displayName: 'ADOM',

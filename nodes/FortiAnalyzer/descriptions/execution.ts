@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** How the node runs several input items; shown for every operation. */
+/** Options for running several input items, shown for every operation. */
 export const executionOptionsField: INodeProperties = {
 	displayName: 'Execution Options',
 	name: 'executionOptions',

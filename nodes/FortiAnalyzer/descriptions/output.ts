@@ -1,6 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** How threats become n8n items; shown by every operation that emits threats. */
+/**
+ * Options that turn threats into n8n items, shown by Fetch Results, Wait Until Done, Get Top Threats and the
+ * trigger. Compare Periods reuses two of them.
+ */
 export const outputOptionsField: INodeProperties = {
 	displayName: 'Output Options',
 	name: 'outputOptions',

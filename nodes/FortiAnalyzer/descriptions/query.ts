@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { SORT_FIELDS } from '../client/validation';
 import { TIME_UNIT_OPTIONS } from './common';
 
-/** The fields that describe what a top-threats task asks FortiAnalyzer for. */
+/** Fields for the parameters of a top-threats task. */
 export const queryFields: INodeProperties[] = [
 	{
 		displayName: 'Time Range',

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Notice above the parameters of the operations that wait: they keep the execution busy, and long tasks need a Wait node. */
+/** Notice above the parameters of the operations that wait. They keep the execution busy, and long tasks need a Wait node. */
 export const waitNotice: INodeProperties = {
 	displayName:
 		'The node polls FortiAnalyzer until the task is done, for at most Max Wait Time (2 minutes unless set in Waiting Options), and holds the execution meanwhile. For longer tasks use Create Task, a Wait node and Fetch Results.',
@@ -9,7 +9,7 @@ export const waitNotice: INodeProperties = {
 	default: '',
 };
 
-/** How long and how often to poll a task; shown by Wait Until Done and Get Top Threats. */
+/** Options for how long and how often to poll a task, shown by Wait Until Done, Get Top Threats, Compare Periods and the trigger. */
 export const waitOptionsField: INodeProperties = {
 	displayName: 'Waiting Options',
 	name: 'waitOptions',

@@ -35,7 +35,7 @@ export function connectionSettings(data: ICredentialDataDecryptedObject, maxSock
 	};
 }
 
-/** The ADOM from the credential; empty when none is set, which the ADOM check then rejects. */
+/** Returns the ADOM from the credential, or an empty string when none is set, which the ADOM check then rejects. */
 export function defaultAdom(data: ICredentialDataDecryptedObject): string {
 	return nonEmpty((data as unknown as FortiAnalyzerCredential).adom) ?? '';
 }

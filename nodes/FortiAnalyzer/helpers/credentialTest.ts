@@ -4,7 +4,7 @@ import { FortiAnalyzerClient } from '../client';
 import { connectionSettings } from './connection';
 
 /**
- * Tests a FortiAnalyzer credential by reading `/sys/status` with it. FortiAnalyzer answers HTTP 200 even
+ * Tests a FortiAnalyzer credential by reading `/sys/status` with it. FortiAnalyzer returns HTTP 200 even
  * when it rejects a login or key, so only a zero JSON-RPC status in the body counts as success. A password
  * login is logged out again.
  */

@@ -2,7 +2,7 @@ import { type INode, type JsonObject, NodeApiError, NodeOperationError } from 'n
 
 import { FortiAnalyzerError } from '../client';
 
-/** Kinds of failure that come from the user's input or choices rather than from FortiAnalyzer. */
+/** Kinds of failure reported as `NodeOperationError`, because they come from the input, waiting or cancellation rather than from FortiAnalyzer. */
 const OPERATION_KINDS = new Set(['invalid-input', 'wait-timeout', 'stalled', 'cancelled', 'not-done']);
 
 /**
@@ -34,7 +34,7 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 	return apiError;
 }
 
-/** The fields of an error that an item carries under continue-on-fail, all free of secrets. */
+/** Returns the fields of an error that an item carries under continue-on-fail, all free of secrets. */
 export function errorDetails(error: FortiAnalyzerError): JsonObject {
 	const { endpoint, apiUrl, tid, code, apiMessage, httpStatus } = error.context;
 	const details: JsonObject = { kind: error.kind };

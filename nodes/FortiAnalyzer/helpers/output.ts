@@ -31,7 +31,7 @@ export function withTaskDuration(items: IDataObject[], taskDurationMs: number): 
 	return items;
 }
 
-/** Reports whether a threat passes the minimum severity and only-detected options. */
+/** Returns whether a threat passes the Minimum Severity and Only Detected options. */
 export function keepThreat(threat: Threat, options: OutputOptions): boolean {
 	if (options.onlyDetected && !((threat.detected ?? 0) > 0)) return false;
 	if (options.minimumSeverity === 'info') return true;

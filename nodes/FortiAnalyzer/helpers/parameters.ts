@@ -27,7 +27,7 @@ export function readTid(context: IExecuteFunctions, itemIndex: number): number {
 	return validateTid(context.getNodeParameter('tid', itemIndex));
 }
 
-/** Reads the task parameters; without `withLimit` (Return All) the page size is FortiAnalyzer's maximum. */
+/** Reads the task parameters. Without `withLimit` (Return All), the page size is FortiAnalyzer's maximum. */
 export function readQuery(context: IExecuteFunctions, itemIndex: number, now: Date, { withLimit = true } = {}): TopThreatsQuery {
 	const options = parseQueryOptions(context.getNodeParameter('queryOptions', itemIndex, {}) as IDataObject, context.getTimezone());
 
@@ -55,7 +55,7 @@ export function readQuery(context: IExecuteFunctions, itemIndex: number, now: Da
 	};
 }
 
-/** The Query Options collection, validated: what a task requests besides its time range and limit. */
+/** Validated Query Options collection: the task parameters besides the time range and limit. */
 export interface QueryOptions {
 	devices: TopThreatsQuery['devices'];
 	filter: string | undefined;

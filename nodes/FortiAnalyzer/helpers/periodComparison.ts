@@ -110,7 +110,7 @@ function countOf(threat: Threat | undefined, field: 'blocked' | 'detected'): num
 	return threat === undefined ? 0 : threat[field];
 }
 
-/** Identifies a threat across tasks: FortiAnalyzer names a threat by its name within its threat type. */
+/** Returns the key that identifies a threat across tasks. FortiAnalyzer names a threat by its name within its threat type. */
 export function threatKey(threat: Pick<Threat, 'threat' | 'threattype'>): string {
 	return `${threat.threattype}|${threat.threat}`;
 }

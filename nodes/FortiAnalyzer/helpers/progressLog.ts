@@ -3,15 +3,15 @@ import type { Logger } from 'n8n-workflow';
 import type { WaitProgress } from '../client';
 
 /**
- * How often a long wait logs its progress at info level. n8n logs at info by default, so an operator sees a
- * wait that lasts minutes without the debug lines of every poll.
+ * Interval in ms at which a long wait logs its progress at info level. n8n logs at info by default, so an
+ * operator sees a wait that lasts minutes without the debug lines of every poll.
  */
 export const PROGRESS_INFO_INTERVAL_MS = 10_000;
 
 /**
- * Logs the progress of one task wait through n8n's logger. Every poll is logged at debug level. A wait that
- * lasts `infoIntervalMs` or longer also logs its progress at info level, at most once per interval, and its end
- * at info level, so quick tasks add no info lines.
+ * Logs the progress of one task wait through n8n's logger, one line per poll. Polls are logged at debug level,
+ * except that a wait lasting `infoIntervalMs` or longer logs one poll per interval at info level instead. Such a
+ * wait also logs its end at info level, so quick tasks add no info lines.
  */
 export class ProgressLog {
 	private nextInfoAtMs: number;

@@ -15,7 +15,7 @@ export interface TriggerSettings {
 	firstRun: 'baseline' | 'emitCurrent';
 	/** Length of the first poll's window, and of a manual test's. */
 	firstWindowMs: number;
-	/** How far each window reaches back before the previous poll's end. */
+	/** Time in ms that each window reaches back before the previous poll's end. */
 	overlapMs: number;
 	emitFor: EmitReason[];
 	rise: RiseRule;

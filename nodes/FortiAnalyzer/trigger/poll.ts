@@ -10,7 +10,7 @@ import { readMemory, rememberPoll, type TriggerMemory, writeMemory } from './mem
 import { readTriggerSettings, type TriggerSettings } from './parameters';
 import { EMIT_REASONS, type EmitReason, reasonsFor, type TrendThreat, trendThreat } from './reasons';
 
-/** Shortest window a poll reads, so that two polls within a second still ask FortiAnalyzer for a real range. */
+/** Minimum window length a poll reads, so that two polls within a second still request a real range from FortiAnalyzer. */
 const MIN_WINDOW_MS = 60_000;
 
 /**
@@ -27,8 +27,8 @@ interface PollWindow {
 
 /**
  * Runs one poll of the IOC Top Threats Trigger: a top-threats task for the time since the previous poll (plus
- * the overlap), compared with the memory in the node's static data. Returns the threats that are new or rose,
- * or null when there are none. In manual mode (the editor's test) it reads the first window, emits every threat
+ * the overlap), compared with the memory in the node's static data. Returns the threats that are new or rose.
+ * Returns null when there are none, when a first run only records a baseline, or when the previous poll is still running. In manual mode (the editor's test) it reads the first window, emits every threat
  * as new and neither reads nor changes the memory. Every failure becomes an n8n node error.
  */
 export async function pollTopThreats(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
@@ -157,7 +157,7 @@ async function deleteTask(context: IPollFunctions, client: FortiAnalyzerClient, 
 	}
 }
 
-/** The threats to emit: those with a chosen reason that pass the output options, in FortiAnalyzer's order. */
+/** Returns the threats to emit: those with a chosen reason that pass the output options, in FortiAnalyzer's order. */
 function compareWithMemory(
 	result: WaitResult,
 	memory: TriggerMemory | undefined,

@@ -2,13 +2,13 @@ import type { Threat, TimeRange } from '../client';
 import { SEVERITY_RANK } from '../helpers/output';
 import type { RememberedThreat } from './memory';
 
-/** The reason the trigger emits a threat for. */
+/** Reason for which the trigger emits a threat. */
 export type EmitReason = 'new' | 'severity-rose' | 'detected-rose' | 'incidents-rose';
 
 /** Every reason, in the order that picks an item's main `reason` when several apply. */
 export const EMIT_REASONS: readonly EmitReason[] = ['new', 'severity-rose', 'detected-rose', 'incidents-rose'];
 
-/** How much a count must grow over its baseline to count as risen. */
+/** Minimum growth of a count over its baseline for the count to have risen. */
 export interface RiseRule {
 	/** Minimum growth in percent of the baseline. 0 accepts any growth. */
 	minimumIncreasePercent: number;
@@ -28,7 +28,7 @@ export interface TrendThreat extends Threat {
 	reason: EmitReason;
 	/** Every reason that applies, in the order of `EMIT_REASONS`. */
 	reasons: EmitReason[];
-	/** The counts and severity the last poll that returned the threat saw, or null for a new threat. */
+	/** Counts and severity from the last poll that returned the threat, or null for a new threat. */
 	previous: { incidents: number; detected: number | null; severity: Threat['severity']; seenAt: string; windowMinutes: number } | null;
 	/** The previous counts scaled to this window's length, rounded to one decimal, or null for a new threat. */
 	baseline: Baseline | null;
@@ -46,7 +46,7 @@ export function baselineFor(remembered: RememberedThreat, windowMs: number): Bas
 	};
 }
 
-/** Reports whether `current` exceeds `baseline` by the rule's minimum count and by its minimum percentage. */
+/** Returns whether `current` exceeds `baseline` by the rule's minimum count and by its minimum percentage. */
 export function hasRisen(current: number, baseline: number, rule: RiseRule): boolean {
 	const increase = current - baseline;
 
@@ -54,7 +54,7 @@ export function hasRisen(current: number, baseline: number, rule: RiseRule): boo
 }
 
 /**
- * Lists the reasons to emit a threat, compared with what the last poll that returned it saw. A threat that is not
+ * Lists the reasons to emit a threat, compared with the last poll that returned it. A threat that is not
  * remembered is `new`. Otherwise `severity-rose` applies when its severity is higher, and `detected-rose` or
  * `incidents-rose` when that count rose over its baseline by the rise rule. An empty list means nothing changed enough.
  */
