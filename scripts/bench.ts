@@ -67,7 +67,7 @@ function apiKeyClient(emulator: RunningEmulator): FortiAnalyzerClient {
 
 type Strategy = (client: FortiAnalyzerClient, tid: number, createdAt: number) => Promise<number>;
 
-/** Returns the number of fetches; resolves as soon as the task is seen done. Get Top Threats knows `createdAt`. */
+/** Returns the number of fetches once the task is seen done. It passes `createdAt`, as Get Top Threats does. */
 const adaptive: Strategy = async (client, tid, createdAt) =>
 	(await waitForTask(client, 'root', tid, { maxWaitMs: 120_000, sleep: sleepWithAbort, createdAt })).polls;
 
@@ -78,7 +78,7 @@ const fixedOneSecond: Strategy = async (client, tid) => {
 	}
 };
 
-/** The seed document's pattern: fetch, check the status, and retry after a pause that doubles each time. */
+/** The pattern of FortiAnalyzer's API how-to examples: fetch, check the status, and retry after a pause that doubles. */
 const exponentialBackoff: Strategy = async (client, tid) => {
 	for (let polls = 1; ; polls++) {
 		if ((await client.fetchTopThreatsTask('root', tid)).done) return polls;

@@ -82,7 +82,7 @@ describe('permission', () => {
 		});
 
 		const error = failureOf(run);
-		expect(error.message).toContain('FortiAnalyzer refused the request');
+		expect(error.message).toContain('FortiAnalyzer rejected the request');
 		expect(error.message).toContain('FortiAnalyzer code -11 "No permission for the resource"');
 		expect(error.message).toContain('url /fortiview/adom/root/top-threats/run');
 		expect(error.message).not.toContain('rejected the API key');
@@ -96,7 +96,7 @@ describe('permission', () => {
 		});
 
 		const error = failureOf(run);
-		expect(error.message).toContain('FortiAnalyzer refused the request');
+		expect(error.message).toContain('FortiAnalyzer rejected the request');
 		expect(error.message).toContain('FortiAnalyzer code -11');
 		expect(error.message).toContain('url /fortiview/adom/root/top-threats/run');
 		expect(error.description).toContain('FortiView read permission');
@@ -153,7 +153,7 @@ describe('transport', () => {
 
 		const error = failureOf(run);
 		expect(Date.now() - startedAt).toBeLessThan(2500);
-		expect(error.message).toContain('FortiAnalyzer did not answer within the request timeout');
+		expect(error.message).toContain('The request to FortiAnalyzer timed out');
 		expect(error.message).toContain('url /fortiview/adom/root/top-threats/run');
 		expect(error.message).toContain(`endpoint ${endpoint}`);
 		expect(error.description).toContain('Timeout');
@@ -208,7 +208,7 @@ describe('transport', () => {
 		const run = await runIoc({ credential: apiKeyCredential(emulator), steps: [{ parameters: getTopThreats }] });
 
 		const error = failureOf(run);
-		expect(error.message).toContain('FortiAnalyzer answered with HTTP 502 Bad Gateway');
+		expect(error.message).toContain('FortiAnalyzer responded with HTTP 502 Bad Gateway');
 		expect(error.message).toContain('url /fortiview/adom/root/top-threats/run');
 		expect(error.message).toContain(`endpoint ${endpoint}`);
 		expect((error as ExecutionError & { httpCode?: string }).httpCode).toBe('502');

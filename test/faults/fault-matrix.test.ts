@@ -174,7 +174,7 @@ describe('stale session and login', () => {
 		await expectNothingLeftOpen(emulator);
 	});
 
-	test('login answered with -22 fails', async () => {
+	test('login rejected with -22 fails', async () => {
 		const { run, emulator, endpoint } = await runCase({
 			operation: 'waitUntilDone',
 			auth: 'password',
@@ -352,7 +352,7 @@ describe('slow responses', () => {
 
 		const error = nodeErrorOf(run, GET_TOP_THREATS);
 		expect(errorKindOf(error)).toBe('timeout');
-		expectMessageNames(error, ['timeout', '/fortiview/adom/root/top-threats/run', endpoint]);
+		expectMessageNames(error, ['timed out', '/fortiview/adom/root/top-threats/run', endpoint]);
 		expect(emulator.requests.filter((request) => request.method === 'add')).toHaveLength(1);
 		await expectNothingLeftOpen(emulator);
 	});

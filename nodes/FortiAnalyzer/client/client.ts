@@ -90,8 +90,11 @@ export class FortiAnalyzerClient {
 	/** Reads `/sys/status`. With password authentication this also proves that the login works. */
 	async getSystemStatus(signal?: AbortSignal): Promise<SystemStatus> {
 		const reply = await this.call({ method: 'get', url: '/sys/status', signal }, {});
-		const data = reply.form === 'list' ? reply.entry.data : reply.form === 'object' ? reply.result : undefined;
-		const parsed = systemStatusSchema.safeParse(data ?? {});
+		let data: unknown = {};
+		if (reply.form === 'list') data = reply.entry.data ?? {};
+		if (reply.form === 'object') data = reply.result;
+
+		const parsed = systemStatusSchema.safeParse(data);
 		if (!parsed.success) {
 			throw new MalformedResponseError('FortiAnalyzer returned an unreadable system status', { endpoint: this.endpoint, apiUrl: '/sys/status' });
 		}
@@ -222,7 +225,7 @@ export class FortiAnalyzerClient {
 
 	/**
 	 * Repeats a request that failed with -11 once, on a fresh login. FortiAnalyzer returns -11 both for a stale
-	 * session and for a missing permission, so the fresh login tells them apart. If the repeat fails with -11
+	 * session and for a missing permission, so the fresh login distinguishes them. If the repeat fails with -11
 	 * again, the first error is thrown. Concurrent requests that failed with the same stale session share one login.
 	 */
 	private async retryWithNewSession(
@@ -247,7 +250,7 @@ export class FortiAnalyzerClient {
 
 	/**
 	 * Throws the error for a -11 reply to an API-key request. -11 means either a rejected key or a missing
-	 * permission, so a `/sys/status` request tells them apart: if it also fails with -11, the key was rejected.
+	 * permission, so a `/sys/status` request distinguishes them: if it also fails with -11, the key was rejected.
 	 */
 	private async explainApiKeyRejection(request: Omit<RpcRequest, 'session'>, error: PermissionError): Promise<never> {
 		if (request.url === '/sys/status') throw rejectedApiKey(error);
@@ -289,7 +292,7 @@ export class FortiAnalyzerClient {
 		} catch (error) {
 			if (error instanceof PermissionError) {
 				throw new AuthenticationError(
-					`FortiAnalyzer refused the login of "${username}"`,
+					`FortiAnalyzer rejected the login of "${username}"`,
 					error.context,
 					'Give the admin JSON API access (rpc-permit read or read-write) and check its trusted hosts',
 				);

@@ -74,7 +74,7 @@ export function errorForStatus(code: number, message: string, context: ErrorCont
 
 	if (code === NO_PERMISSION) {
 		return new PermissionError(
-			'FortiAnalyzer refused the request',
+			'FortiAnalyzer rejected the request',
 			withStatus,
 			'Check that the API admin has JSON API access (rpc-permit read or read-write), FortiView read permission and access to this ADOM, and that n8n connects from one of its trusted hosts',
 		);

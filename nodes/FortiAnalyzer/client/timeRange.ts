@@ -67,7 +67,7 @@ export function absoluteTimeRange(start: unknown, end: unknown, timezone: string
 		throw new InvalidInputError('End', `${String(end)} is not after the start ${String(start)}`);
 	}
 	if (startInstant.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-		throw new InvalidInputError('Start', `${String(start)} is in the future, so the window holds no logs yet`);
+		throw new InvalidInputError('Start', `${String(start)} is in the future, so the window contains no logs yet`);
 	}
 	if (endInstant.getTime() - startInstant.getTime() > MAX_WINDOW_DAYS * UNIT_MS.days) {
 		throw new InvalidInputError('End', `the window is longer than ${MAX_WINDOW_DAYS} days`);
@@ -87,7 +87,10 @@ function buildRange(start: Date, end: Date, timezone: string): TimeRange {
 }
 
 function parseDateTime(value: unknown, field: string, timezone: string): Date {
-	const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value.trim() : '';
+	let text = '';
+	if (value instanceof Date) text = value.toISOString();
+	if (typeof value === 'string') text = value.trim();
+
 	const match = DATE_TIME_PATTERN.exec(text);
 	if (!match) {
 		throw new InvalidInputError(field, `"${String(value)}" is not a date and time`, 'Use the date picker or ISO 8601, e.g. 2026-03-01T08:00:00');

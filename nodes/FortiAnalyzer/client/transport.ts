@@ -117,7 +117,7 @@ export class JsonRpcTransport {
 
 		if (response.status < 200 || response.status >= 300) {
 			throw new HttpError(
-				`FortiAnalyzer answered with HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+				`FortiAnalyzer responded with HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
 				{ ...fullContext, httpStatus: response.status },
 				response.status >= 500 ? 'FortiAnalyzer or a proxy in front of it is overloaded or restarting; try again later' : undefined,
 			);
@@ -160,7 +160,7 @@ function parseJson(text: string, contentType: string, context: ErrorContext): un
 function transportError(error: unknown, context: ErrorContext): FortiAnalyzerError {
 	const cause = error instanceof FortiAnalyzerError ? error : isAxiosError(error) ? error.cause : undefined;
 	if (cause instanceof TlsError) {
-		// The pinning agent knows only the endpoint, so the error is rebuilt to name the JSON-RPC url too.
+		// The pinning agent sees only the endpoint, so the error is rebuilt to name the JSON-RPC url too.
 		const { summary, hint } = TLS_SUMMARIES[cause.failure];
 		return new TlsError(cause.failure, summary, { ...context, ...cause.context }, hint);
 	}
@@ -173,7 +173,7 @@ function transportError(error: unknown, context: ErrorContext): FortiAnalyzerErr
 
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) {
 		return new RequestTimeoutError(
-			'FortiAnalyzer did not answer within the request timeout',
+			'The request to FortiAnalyzer timed out',
 			context,
 			'Raise "Timeout" in the credential or check that FortiAnalyzer is reachable',
 		);

@@ -63,7 +63,10 @@ export function validateAdom(adom: unknown): string {
  * as a number. `field` names the parameter in the error, for operations with more than one task ID.
  */
 export function validateTid(tid: unknown, field = 'Task ID'): number {
-	const text = typeof tid === 'number' ? String(tid) : typeof tid === 'string' ? tid.trim() : '';
+	let text = '';
+	if (typeof tid === 'number') text = String(tid);
+	if (typeof tid === 'string') text = tid.trim();
+
 	const value = /^\d+$/.test(text) ? Number(text) : NaN;
 	if (!Number.isSafeInteger(value) || value <= 0) {
 		const shown = typeof tid === 'string' || typeof tid === 'number' ? `"${String(tid)}"` : `a value of type ${typeof tid}`;

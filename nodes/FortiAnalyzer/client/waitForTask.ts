@@ -14,9 +14,9 @@ export interface WaitProgress {
 export interface WaitOptions {
 	/** Give up after this many milliseconds since the first poll. */
 	maxWaitMs: number;
-	/** Shortest pause between two polls, in milliseconds. Default 200. */
+	/** Minimum pause between two polls, in milliseconds. Default 200. */
 	minIntervalMs?: number;
-	/** Longest pause between two polls, in milliseconds. Default 5000. */
+	/** Maximum pause between two polls, in milliseconds. Default 5000. */
 	maxIntervalMs?: number;
 	/** Give up when the percentage has not moved for this many milliseconds, independent of the deadline. */
 	stallTimeoutMs?: number;

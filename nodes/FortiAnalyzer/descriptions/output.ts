@@ -49,7 +49,7 @@ export const outputOptionsField: INodeProperties = {
 				{ name: 'One Summary Item', value: 'summary' },
 			],
 			default: 'perThreat',
-			description: 'Whether each threat becomes its own item, or one item holds all threats and their counts',
+			description: 'Whether each threat becomes its own item, or one item contains all threats and their counts',
 		},
 	],
 };

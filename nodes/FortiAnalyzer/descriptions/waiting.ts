@@ -31,7 +31,7 @@ export const waitOptionsField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 50 },
 			default: 200,
-			description: 'Shortest pause between two polls',
+			description: 'Minimum pause between two polls',
 		},
 		{
 			displayName: 'Max Poll Interval (Seconds)',
@@ -39,7 +39,7 @@ export const waitOptionsField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0.1 },
 			default: 5,
-			description: 'Longest pause between two polls; the pause follows the progress FortiAnalyzer reports',
+			description: 'Maximum pause between two polls. Within it, the pause follows the progress FortiAnalyzer reports.',
 		},
 		{
 			displayName: 'Stall Timeout (Seconds)',
